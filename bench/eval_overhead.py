@@ -4,7 +4,7 @@ Times `hmn_nb.evaluate.train_net` (batch gather, DSA, CutMix, SGD step) against 
 SGD step on one fixed batch of the same size, in the same process, and prints the ratio. A ratio near 1 means the
 per-step Python and data handling is negligible next to the network.
 
-    python bench/eval_overhead.py [--device auto] [--steps 60] [--width 128]
+    python bench/eval_overhead.py [--device auto] [--steps 20] [--width 128]
 """
 import argparse, time
 import torch
@@ -12,10 +12,13 @@ import torch.nn.functional as F
 from hmn_nb.data import load_data, get_device, sample_per_class
 from hmn_nb.evaluate import EvalConfig, make_net, train_net
 
-def bare(net, x, y, steps, lr=0.01):
+def bare(net, x, y, steps, bs, lr=0.01):
+    "Forward, backward and SGD step on the same batch sizes as train_net (epochs of ceil(N / bs) batches)."
     opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
-    for _ in range(steps):
-        loss = F.cross_entropy(net(x), y); opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    batches = [(x[i:i + bs], y[i:i + bs]) for i in range(0, len(x), bs)]
+    for s in range(steps):
+        xb, yb = batches[s % len(batches)]
+        loss = F.cross_entropy(net(xb), yb); opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
 
 def timed(f, device):
     if device.type == 'cuda': torch.cuda.synchronize()
@@ -25,7 +28,7 @@ def timed(f, device):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--device', default='auto'); p.add_argument('--steps', type=int, default=60)
+    p.add_argument('--device', default='auto'); p.add_argument('--steps', type=int, default=20)
     p.add_argument('--width', type=int, default=128)
     a = p.parse_args()
     dev = get_device(a.device)
@@ -36,8 +39,8 @@ def main():
         x, y = data.x_train[i], data.y_train[i]
         cfg = EvalConfig(steps=a.steps, width=a.width, batch_size=bs).resolve('cifar10')   # full DSA + CutMix
         n = min(bs, len(x))
-        net = make_net(data, cfg, 0); bare(net, x[:n], y[:n], 3)                           # warm-up
-        t_bare = min(timed(lambda: bare(make_net(data, cfg, 0), x[:n], y[:n], a.steps), dev) for _ in range(2))
+        bare(make_net(data, cfg, 0), x, y, 3, bs)                                           # warm-up
+        t_bare = min(timed(lambda: bare(make_net(data, cfg, 0), x, y, a.steps, bs), dev) for _ in range(2))
         t_loop = min(timed(lambda: train_net(make_net(data, cfg, 0), x, y, cfg, seed=0), dev) for _ in range(2))
         print(f"{len(x):4d} images, batch {n:3d}: bare {1000 * t_bare / a.steps:7.2f} ms/step, "
               f"train_net {1000 * t_loop / a.steps:7.2f} ms/step, ratio {t_loop / t_bare:.2f}")

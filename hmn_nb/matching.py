@@ -168,8 +168,10 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
             opt.zero_grad(set_to_none=True)
             losses.append(match_step(model, net, sampler, cfg, dsa, g))
             opt.step()
+            if progress:
+                bar.comment = f'network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {losses[-1]:.3f}'
+                bar.update(it - start)                                          # redraw with the new loss
             if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g)
-        if progress: bar.comment = f'matching loss {sum(losses[-cfg.inner:]) / cfg.inner:.3f}'
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
             save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp)
         if callback is not None: callback(it + 1, losses)

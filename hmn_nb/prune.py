@@ -8,13 +8,15 @@ import math, time
 from dataclasses import dataclass, asdict, replace
 import torch
 from .data import ImageData, sample_per_class
+from .memory import hmn_layout, gipc_for_budget, budget_floats
 from .generator import HMN, SyntheticSet
+from .matching import MatchConfig, condense
 from .evaluate import EvalConfig, evaluate
 from .aum import AUMConfig, aum_scores
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'BETA_GRID', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'validation_data', 'choose_beta',
-           'aum_figure', 'aum_browser']
+           'aum_figure', 'aum_browser', 'pruning_ablation', 'print_ablation']
 
 # %% ../nbs/08_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, budget:int) -> int:
@@ -137,3 +139,34 @@ def aum_browser(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData)
     menu.observe(lambda change: show(change['new']), names='value')
     show(0)
     return W.VBox([menu, out])
+
+# %% ../nbs/08_prune.ipynb #ae1364d3
+def pruning_ablation(data:ImageData, ipc:float, match_cfg:MatchConfig, # for both condensations
+                     eval_cfg:EvalConfig, aum_cfg:AUMConfig, over:float=0.1, seed:int=0,
+                     beta_eval:EvalConfig|None=None, # scores β candidates (default: `eval_cfg` with 2 runs)
+                     progress:bool=False) -> dict:
+    "Condense at budget and `over` over budget, prune every way, evaluate every set; return results and parts."
+    budget = budget_floats(ipc, data.num_classes, data.shape)
+    lay = hmn_layout(data.name, data.shape, ipc)
+    def hmn(b): return HMN(lay, data.num_classes, gipc_for_budget(lay, b, data.num_classes, data.shape[0]),
+                           data.shape, data.mean, data.std, seed=seed).to(data.device)
+    at_budget, over_hmn = hmn(budget), hmn(budget_floats(ipc * (1 + over), data.num_classes, data.shape))
+    for m in (at_budget, over_hmn): condense(m, data, match_cfg, seed=seed, progress=progress)
+    aum = image_aum(over_hmn, data, aum_cfg, progress=progress)
+    search = choose_beta(over_hmn, aum, budget, data, cfg=beta_eval or replace(eval_cfg, runs=2), progress=progress)
+    sets = {'no pruning (condensed at budget)': at_budget, 'over budget, before pruning': over_hmn}
+    for strategy in ('easy', 'hard', 'random', 'double-end'):
+        name = f'{strategy} pruning' + (f" (β = {search['beta']})" if strategy == 'double-end' else '')
+        sets[name] = prune(over_hmn, aum, budget, strategy, search['beta'], seed=seed)[0]
+    results = {}
+    for name, m in sets.items():
+        with torch.no_grad(): x, y = m.generate()
+        results[name] = evaluate(x, y, data, eval_cfg, progress=progress)
+    return dict(results=results, sets=sets, search=search, aum=aum, budget=budget, over_hmn=over_hmn)
+
+def print_ablation(ab:dict):
+    "One line per set: images per class, stored floats, accuracy; over-budget sets flagged."
+    for name, r in ab['results'].items():
+        m = ab['sets'][name]
+        flag = '  OVER BUDGET' if m.storage_floats() > ab['budget'] else ''
+        print(f"{name:36s} {m.images_per_class:4d} img/class {m.storage_floats():9,d} floats   {r.mean:5.2f} ± {r.std:.2f} %{flag}")

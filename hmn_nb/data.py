@@ -269,6 +269,7 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
                           channels:int=3, # 3 (RGB) or 1 (grey)
                           cache:bool=True, # cache decoded pixels (see above)
                           name:str='imagefolder', # the name the `ImageData` carries
+                          progress:bool=True, # a progress bar while decoding (large folders, first load)
                          ) -> ImageData:
     "A class-folder image tree as an `ImageData`, normalised with its training split's statistics."
     root = Path(root).expanduser()
@@ -287,7 +288,7 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
     ftr = [f for c in classes for f in tr[c]]
     fte = [f for c in classes for f in te.get(c, [])]
     def build():
-        return {'x_train': read_images(ftr, size, channels), 'x_test': read_images(fte, size, channels)}
+        return {'x_train': read_images(ftr, size, channels, progress), 'x_test': read_images(fte, size, channels, progress)}
     px = cached_images(root, ftr + fte, build, cache=cache, size=size, channels=channels, kind='imagefolder')
     ytr = [i for i, c in enumerate(classes) for _ in tr[c]]
     yte = [i for i, c in enumerate(classes) for _ in te.get(c, [])]
@@ -310,6 +311,7 @@ def _tiny_root(root) -> Path:
 def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its parent
                            size:int|None=None, # resize to `size` x `size` (`None`: keep 64)
                            cache:bool=True, # cache decoded pixels
+                           progress:bool=True, # a progress bar while decoding (first load)
                           ) -> ImageData:
     "Tiny-ImageNet-200: train from `train/<wnid>/images`, test from `val/`, labels in sorted wnid order."
     root = _tiny_root(root)
@@ -334,7 +336,7 @@ def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its pa
     missing = [f for f in fte if not os.path.exists(f)]
     if missing: raise FileNotFoundError(f"tinyimagenet: {len(missing)} validation images listed in "
                                         f"val_annotations.txt are missing, e.g. {missing[0]}")
-    build = lambda: {'x_train': read_images(ftr, size, 3), 'x_test': read_images(fte, size, 3)}
+    build = lambda: {'x_train': read_images(ftr, size, 3, progress), 'x_test': read_images(fte, size, 3, progress)}
     px = cached_images(root, ftr + fte, build, cache=cache, size=size, kind='tinyimagenet')
     return from_pixels('tinyimagenet', px['x_train'], ytr, px['x_test'], yte, [words.get(w, w) for w in wnids],
                        *STATS['tinyimagenet'])
@@ -349,6 +351,7 @@ def load_data(name:str='digits', # one of `DATASETS`
               download:bool=False, # svhn/cifar10/cifar100: fetch through torchvision when missing
               cache:bool=True, # folder sets: cache decoded pixels next to the data
               device=None, # move the tensors there
+              progress:bool=True, # folder sets: a progress bar while decoding images
              ) -> ImageData:
     "Load data set `name` as an `ImageData` of normalised tensors."
     name = str(name).lower()
@@ -359,8 +362,8 @@ def load_data(name:str='digits', # one of `DATASETS`
     if name == 'digits': d = load_digits_data(size or 32, channels or 1)
     elif name == 'imagefolder':
         if root is None: raise ValueError("imagefolder needs a root (--root): a folder with train/<class>/ and test/<class>/")
-        d = load_imagefolder_data(root, size, channels or 3, cache)
-    elif name == 'tinyimagenet': d = load_tinyimagenet_data(root, size, cache)
+        d = load_imagefolder_data(root, size, channels or 3, cache, progress=progress)
+    elif name == 'tinyimagenet': d = load_tinyimagenet_data(root, size, cache, progress)
     else: d = load_torchvision_data(name, root, download, size)
     return d.to(device) if device is not None else d
 

@@ -88,12 +88,15 @@ def choose_beta(model:HMN, aum:torch.Tensor, budget:int, data:ImageData,
     "Score double-end pruning at every β of `grid` on a validation split; return the grid, scores and best β."
     val = validation_data(data, val_per_class)
     cfg = cfg or EvalConfig(runs=2)
-    scores = []
+    k, scores, seen = removals_needed(model, budget), [], {}
     for beta in grid:
-        pruned, _ = prune(model, aum, budget, 'double-end', beta)
-        with torch.no_grad(): x, y = pruned.generate()
-        r = evaluate(x, y, val, cfg, progress=progress)
-        scores.append(dict(beta=beta, acc_mean=r.mean, acc_std=r.std, accs=r.accs))
+        hard = prune_plan(aum, k, 'double-end', beta)['hard_per_class']
+        if hard not in seen:                        # β values that remove the same images share one evaluation
+            pruned, _ = prune(model, aum, budget, 'double-end', beta)
+            with torch.no_grad(): x, y = pruned.generate()
+            seen[hard] = evaluate(x, y, val, cfg, progress=progress)
+        r = seen[hard]
+        scores.append(dict(beta=beta, hard_per_class=hard, acc_mean=r.mean, acc_std=r.std, accs=r.accs))
     best = max(scores, key=lambda s: (s['acc_mean'], -s['beta']))
     return dict(beta=best['beta'], grid=scores, val_images=len(val.x_test), eval=asdict(cfg.resolve(data.name)))
 

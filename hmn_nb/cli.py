@@ -138,7 +138,8 @@ def prune_settings(args, dataset:str, width:int, ecfg:EvalConfig, method:str='hm
         raise ValueError(f"--beta applies to --prune double-end, not {strategy}")
     return dict(over_budget=over, strategy=strategy, beta=args.beta,
                 aum=AUMConfig(epochs=args.aum_epochs or d['aum_epochs'], width=width, seed=args.seed),
-                beta_eval=replace(ecfg, runs=d['beta_runs'], test_size=None))
+                beta_eval=replace(ecfg, runs=d['beta_runs'], test_size=None,      # scores β candidates on validation data
+                                  steps=ecfg.steps and max(1, ecfg.steps // 2)))
 
 def settings(args) -> tuple:
     "The `MatchConfig`, `EvalConfig` and pruning settings that `condense` `args` ask for."
@@ -207,7 +208,7 @@ def condense(args) -> dict:
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file; give a folder for the results")
     mcfg, ecfg, pr = settings(args)
     device = get_device(args.device)
-    data = load_data(args.dataset, args.root, size=args.size, download=args.download, device=device)
+    data = load_data(args.dataset, args.root, size=args.size, download=args.download, device=device, progress=args.progress)
     budget = budget_floats(args.ipc, data.num_classes, data.shape)
     model, layout = build_model(args.method, data, args.ipc, args.seed, pr['over_budget'])
     out.mkdir(parents=True, exist_ok=True)
@@ -266,7 +267,7 @@ def prune_command(args) -> dict:
     args.over_budget = None
     pr = prune_settings(args, before['dataset'], width, ecfg)
     pr['strategy'] = args.prune or 'double-end'
-    data = load_data(before['dataset'], before.get('root'), size=before.get('size'), device=device)
+    data = load_data(before['dataset'], before.get('root'), size=before.get('size'), device=device, progress=args.progress)
     if tuple(data.shape) != tuple(cond.meta['image_shape']) or data.num_classes != cond.model.num_classes:
         raise ValueError(f"the data loaded for {before['dataset']} does not match the condensed set in {d}")
     model = cond.model.to(device)

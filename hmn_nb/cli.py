@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 import hmn_nb
 from .data import DATASETS, get_device, load_data, show_grid
-from .memory import budget_floats, hmn_layout, gipc_for_budget, storage_breakdown
+from .memory import budget_floats, storage_breakdown
 from .generator import HMN, PixelSet, save_condensed, load_condensed
 from .matching import MatchConfig, METRICS, condense as match
 from .evaluate import EvalConfig, evaluate
@@ -154,10 +154,8 @@ def settings(args) -> tuple:
 def build_model(method:str, data, ipc:int, seed:int, over_budget:float=0.0):
     "The container for `method` at the budget of `ipc` images per class (+ `over_budget`), and its layout (HMN) or None."
     if method in ('random', 'dc'): return PixelSet.from_real(data, ipc, seed=seed).to(data.device), None
-    layout = hmn_layout(data.name, data.shape, ipc)
-    budget = budget_floats(ipc * (1 + over_budget), data.num_classes, data.shape)
-    gipc = gipc_for_budget(layout, budget, data.num_classes, data.shape[0])
-    return HMN(layout, data.num_classes, gipc, data.shape, data.mean, data.std, seed=seed).to(data.device), layout
+    model = HMN.for_budget(data, ipc, over_budget, seed=seed)
+    return model, model.cfg
 
 def prune_stage(model, data, budget:int, pr:dict, progress:bool) -> tuple:
     "Score, choose β when needed, and prune `model` to `budget`; return (model, report or None)."

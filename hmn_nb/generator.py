@@ -16,7 +16,7 @@ from .memory import HMNConfig, hmn_layout, gipc_for_budget, storage_floats, budg
 
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'PixelRange', 'SyntheticSet', 'HMN', 'class_features', 'hmn_forward', 'hmn_keep',
-           'PixelSet', 'warm_start', 'save_condensed', 'Condensed', 'load_condensed']
+           'hmn_for_budget', 'PixelSet', 'warm_start', 'save_condensed', 'Condensed', 'load_condensed']
 
 # %% ../nbs/05_generator.ipynb #04176945
 class PixelRange(nn.Module):
@@ -121,6 +121,20 @@ def hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each cl
     return new
 
 HMN.keep = hmn_keep
+
+# %% ../nbs/05_generator.ipynb #54d84c0d
+def hmn_for_budget(data:ImageData, # the real data set: classes, image shape, normalisation, device
+                   ipc:float, # the storage budget in images per class
+                   over:float=0.0, # fraction over the budget to fill with extra images (pruned back later)
+                   seed:int=0, # initialisation seed
+                  ) -> HMN:
+    "An HMN in `hmn_layout`'s layout for `data` at `ipc`, with as many images per class as `ipc * (1 + over)` allows."
+    cfg = hmn_layout(data.name, data.shape, ipc)
+    budget = budget_floats(ipc * (1 + over), data.num_classes, data.shape)
+    gipc = gipc_for_budget(cfg, budget, data.num_classes, data.shape[0])
+    return HMN(cfg, data.num_classes, gipc, data.shape, data.mean, data.std, seed=seed).to(data.device)
+
+HMN.for_budget = staticmethod(hmn_for_budget)
 
 # %% ../nbs/05_generator.ipynb #bd43f0c3
 class PixelSet(SyntheticSet, nn.Module):

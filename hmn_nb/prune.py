@@ -4,11 +4,11 @@
 
 # %% ../nbs/08_prune.ipynb #6532d55f
 from __future__ import annotations
-import math, time
-from dataclasses import dataclass, asdict, replace
+import math
+from dataclasses import asdict, replace
 import torch
 from .data import ImageData, sample_per_class
-from .memory import hmn_layout, gipc_for_budget, budget_floats
+from .memory import budget_floats
 from .generator import HMN, SyntheticSet
 from .matching import MatchConfig, condense
 from .evaluate import EvalConfig, evaluate
@@ -150,10 +150,7 @@ def pruning_ablation(data:ImageData, ipc:float, match_cfg:MatchConfig, # for bot
                      progress:bool=False) -> dict:
     "Condense at budget and `over` over budget, prune every way, evaluate every set; return results and parts."
     budget = budget_floats(ipc, data.num_classes, data.shape)
-    lay = hmn_layout(data.name, data.shape, ipc)
-    def hmn(b): return HMN(lay, data.num_classes, gipc_for_budget(lay, b, data.num_classes, data.shape[0]),
-                           data.shape, data.mean, data.std, seed=seed).to(data.device)
-    at_budget, over_hmn = hmn(budget), hmn(budget_floats(ipc * (1 + over), data.num_classes, data.shape))
+    at_budget, over_hmn = HMN.for_budget(data, ipc, seed=seed), HMN.for_budget(data, ipc, over, seed=seed)
     for m in (at_budget, over_hmn): condense(m, data, match_cfg, seed=seed, progress=progress)
     aum = image_aum(over_hmn, data, aum_cfg, progress=progress)
     search = choose_beta(over_hmn, aum, budget, data, cfg=beta_eval or replace(eval_cfg, runs=2), progress=progress)

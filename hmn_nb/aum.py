@@ -4,68 +4,46 @@
 
 # %% ../nbs/07_aum.ipynb #4e403fd7
 from __future__ import annotations
-import math
-from dataclasses import dataclass, asdict
 import torch
-import torch.nn.functional as F
-from fastprogress.fastprogress import progress_bar
+from fastprogress.fastprogress import master_bar
 from .data import ImageData
-from .augment import DSA, eval_strategy
-from .evaluate import EvalConfig, make_net
+from .evaluate import EvalConfig, make_net, train_net
 
 # %% auto #0
-__all__ = ['margins', 'AUMConfig', 'aum_scores']
+__all__ = ['margins', 'aum_config', 'aum_scores']
 
 # %% ../nbs/07_aum.ipynb #61e5ff9b
 def margins(logits:torch.Tensor, # (N, K)
             y:torch.Tensor, # assigned labels (N,)
            ) -> torch.Tensor:
-    "Margin of each row: the assigned class's logit minus the largest other logit."
+    "Margin of each row, M(x, y) = z_y − max_{k≠y} z_k: the assigned class's logit minus the largest other logit."
     assigned = logits.gather(1, y[:, None]).squeeze(1)
     other = logits.scatter(1, y[:, None], float('-inf')).amax(1)
     return assigned - other
 
 # %% ../nbs/07_aum.ipynb #69d499b0
-@dataclass
-class AUMConfig:
-    "Settings of an AUM scoring run."
-    epochs:int = 50             # epochs of training; margins are recorded after each
-    batch_size:int = 64
-    lr:float = 0.01
-    momentum:float = 0.9
-    weight_decay:float = 5e-4
-    augment:str|None = None     # DSA strategy while training; None: the evaluation's for the data set, 'none': off
-    width:int = 128
-    depth:int|None = None
-    norm:str = 'instancenorm'
-    seed:int = 0
+def aum_config(epochs:int=50, # epochs of training; margins are recorded after each
+               **kw, # any other `EvalConfig` setting: width, lr, augment, seed, ...
+              ) -> EvalConfig:
+    "The evaluation protocol's training for an AUM run: `epochs` epochs, constant learning rate, no CutMix, one network."
+    return EvalConfig(epochs=epochs, steps=None, cutmix=0.0, decay_at=1.0, runs=1, **kw)
 
 # %% ../nbs/07_aum.ipynb #8f9e13ad
 def aum_scores(x:torch.Tensor, # normalised images (N, C, H, W)
                y:torch.Tensor, # their assigned labels (N,)
                data:ImageData, # gives the number of classes, shape and data set name
-               cfg:AUMConfig|None=None,
+               cfg:EvalConfig|None=None, # the training (default: `aum_config()`); its seed seeds everything
                progress:bool=True,
                return_history:bool=False, # also return the (epochs, N) margins
               ):
-    "AUM of every image: its margin after each training epoch, averaged over the epochs."
-    cfg = cfg or AUMConfig()
-    if cfg.epochs < 1: raise ValueError(f"AUM needs at least one epoch, not {cfg.epochs}")
-    dev = x.device
-    net = make_net(data, EvalConfig(width=cfg.width, depth=cfg.depth, norm=cfg.norm), cfg.seed, dev)
-    opt = torch.optim.SGD(net.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    strategy = cfg.augment if cfg.augment is not None else eval_strategy(data.name)
-    aug = DSA(strategy) if strategy != 'none' else None
-    g = torch.Generator(device=dev).manual_seed(cfg.seed)
-    history = torch.zeros(cfg.epochs, len(x), device=dev)
-    for e in (progress_bar(range(cfg.epochs), leave=False) if progress else range(cfg.epochs)):
-        net.train()
-        for i in torch.randperm(len(x), generator=g, device=dev).split(cfg.batch_size):
-            xb = aug(x[i], generator=g) if aug is not None else x[i]
-            loss = F.cross_entropy(net(xb), y[i])
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+    "AUM(x, y) = 1/T Σ_t M_t(x, y): every image's margin after each of T training epochs, averaged."
+    cfg = (cfg or aum_config()).resolve(data.name).check()
+    net, history = make_net(data, cfg, cfg.seed, x.device), torch.zeros(cfg.epochs, len(x), device=x.device)
+    @torch.no_grad()
+    def record(e):                                           # M_e for every image, evaluation mode, no augmentation
         net.eval()
-        with torch.no_grad():
-            history[e] = torch.cat([margins(net(x[j:j + 512]), y[j:j + 512]) for j in range(0, len(x), 512)])
+        history[e] = torch.cat([margins(net(x[j:j + 512]), y[j:j + 512]) for j in range(0, len(x), 512)])
+    bar = master_bar(range(1)) if progress else [0]
+    for _ in bar: train_net(net, x, y, cfg, cfg.seed, pbar=bar if progress else None, label='AUM scoring', on_epoch=record)
     aum = history.mean(0)
     return (aum, history) if return_history else aum

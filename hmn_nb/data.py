@@ -270,8 +270,9 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
                           cache:bool=True, # cache decoded pixels (see above)
                           name:str='imagefolder', # the name the `ImageData` carries
                           progress:bool=True, # a progress bar while decoding (large folders, first load)
+                          mean=None, std=None, # normalisation; `None`: the training split's own statistics
                          ) -> ImageData:
-    "A class-folder image tree as an `ImageData`, normalised with its training split's statistics."
+    "A class-folder image tree as an `ImageData`, normalised with `mean`/`std` or its training split's statistics."
     root = Path(root).expanduser()
     if not root.is_dir(): raise FileNotFoundError(f"{name}: root {root} does not exist; point --root at a folder "
                                                   f"holding train/<class>/*.jpg and test/<class>/*.jpg")
@@ -292,7 +293,7 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
     px = cached_images(root, ftr + fte, build, cache=cache, size=size, channels=channels, kind='imagefolder')
     ytr = [i for i, c in enumerate(classes) for _ in tr[c]]
     yte = [i for i, c in enumerate(classes) for _ in te.get(c, [])]
-    return from_pixels(name, px['x_train'], ytr, px['x_test'], yte, classes)
+    return from_pixels(name, px['x_train'], ytr, px['x_test'], yte, classes, mean, std)
 
 # %% ../nbs/00_data.ipynb #5d0795fc
 def _tiny_root(root) -> Path:
@@ -341,11 +342,28 @@ def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its pa
     return from_pixels('tinyimagenet', px['x_train'], ytr, px['x_test'], yte, [words.get(w, w) for w in wnids],
                        *STATS['tinyimagenet'])
 
+# %% ../nbs/00_data.ipynb #b245096e
+_NUM_CLASSES = {'cifar10': 10, 'cifar100': 100}
+
+def _is_class_folders(name:str, root) -> bool:
+    "Whether `root` holds `name` (CIFAR-10/100) as train/ and test/ class folders rather than batch files."
+    r = Path(root).expanduser() if root is not None else default_root()/name
+    return name in _NUM_CLASSES and (r/'train').is_dir() and (r/'test').is_dir()
+
+def _load_cifar_folders(name:str, root, size, cache, progress) -> ImageData:
+    "CIFAR-10/100 from class folders: class names from the folders, the published mean and std."
+    r = Path(root).expanduser() if root is not None else default_root()/name
+    d = load_imagefolder_data(r, size, 3, cache, name=name, progress=progress, mean=STATS[name][0], std=STATS[name][1])
+    if d.num_classes != _NUM_CLASSES[name]:
+        raise ValueError(f"{name}: {r} holds {d.num_classes} class folders, not {_NUM_CLASSES[name]}; "
+                         f"point --root at the folder with train/<class>/ and test/<class>/ of {name}")
+    return d
+
 # %% ../nbs/00_data.ipynb #7e21c246
 DATASETS = ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet', 'imagefolder')
 
 def load_data(name:str='digits', # one of `DATASETS`
-              root=None, # where the files are (not used by digits); see each loader
+              root=None, # where the files are (not used by digits); see each loader (CIFAR: batch files or class folders)
               size:int|None=None, # resize to `size` x `size`; `None`: the set's own size (digits: 32)
               channels:int|None=None, # digits: 1 or 3 (default 1); imagefolder: 1 or 3 (default 3)
               download:bool=False, # svhn/cifar10/cifar100: fetch through torchvision when missing
@@ -364,6 +382,7 @@ def load_data(name:str='digits', # one of `DATASETS`
         if root is None: raise ValueError("imagefolder needs a root (--root): a folder with train/<class>/ and test/<class>/")
         d = load_imagefolder_data(root, size, channels or 3, cache, progress=progress)
     elif name == 'tinyimagenet': d = load_tinyimagenet_data(root, size, cache, progress)
+    elif _is_class_folders(name, root): d = _load_cifar_folders(name, root, size, cache, progress)
     else: d = load_torchvision_data(name, root, download, size)
     return d.to(device) if device is not None else d
 

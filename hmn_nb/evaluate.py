@@ -86,8 +86,9 @@ def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images 
               seed:int, # seeds batches, augmentation and CutMix
               pbar=None, # optional fastprogress parent bar
               label:str='training', # the bar's caption
+              on_epoch=None, # called as on_epoch(epoch) after every complete pass over (x, y)
              ) -> torch.nn.Module:
-    "Train `net` on (x, y) with `cfg`'s schedule: SGD, step decay, DSA, CutMix."
+    "Train `net` on (x, y) with `cfg`'s schedule: SGD, step decay, DSA, CutMix; the one training loop of the package."
     device = x.device
     g = torch.Generator(device=device).manual_seed(seed)
     opt = torch.optim.SGD(net.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
@@ -95,13 +96,12 @@ def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images 
     total = cfg.steps or cfg.epochs * per_epoch
     decay = max(1, int(total * cfg.decay_at))
     aug = DSA(cfg.augment) if cfg.augment and cfg.augment != 'none' else None
-    net.train()
     steps = range(total)
     if pbar is not None:
         steps = progress_bar(steps, parent=pbar, leave=False)
         steps.prefix, steps.comment = f'{label}:', label   # console shows the prefix, notebooks the comment
     for step in steps:
-        if step % per_epoch == 0: perm = torch.randperm(len(x), generator=g, device=device)
+        if step % per_epoch == 0: perm = torch.randperm(len(x), generator=g, device=device); net.train()
         if step == decay:
             for group in opt.param_groups: group['lr'] = cfg.lr * 0.1
         i = perm[(step % per_epoch) * cfg.batch_size:(step % per_epoch + 1) * cfg.batch_size]
@@ -113,6 +113,7 @@ def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images 
             loss = kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
         else: loss = F.cross_entropy(net(xb), yb)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if on_epoch is not None and (step + 1) % per_epoch == 0: on_epoch((step + 1) // per_epoch - 1)
     return net
 
 @torch.no_grad()
@@ -154,7 +155,9 @@ def test_split(data:ImageData, cfg:EvalConfig) -> tuple:
 def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
                  data:ImageData, cfg:EvalConfig|None=None, device=None,
                  progress:bool=True, # fastprogress bars (runs, and steps within a run)
-                 extra:dict|None=None) -> EvalResult:
+                 extra:dict|None=None,
+                 label:str='evaluation', # names the stage in the progress bars
+                ) -> EvalResult:
     "Train `cfg.runs` fresh networks, run r on `draw(r)`, and collect their test accuracies."
     cfg = (cfg or EvalConfig()).resolve(data.name).check()
     device = torch.device(device) if device is not None else data.device
@@ -164,9 +167,9 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
     for r, seed in zip(runs, run_seeds(cfg.seed, cfg.runs)):
         x, y = (t.to(device) for t in draw(r))
         net = train_net(make_net(data, cfg, seed, device), x, y, cfg, seed, pbar=runs if progress else None,
-                        label=f'run {r + 1}/{cfg.runs}')
+                        label=f'{label} run {r + 1}/{cfg.runs}')
         accs.append(test_accuracy(net, xt, yt))
-        if progress: runs.write(f"run {r + 1}/{cfg.runs}: {accs[-1]:.2f}%")
+        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {accs[-1]:.2f}%")
     return EvalResult(accs, asdict(cfg), len(x), len(x) / data.num_classes, len(xt), time.time() - t0,
                       str(device), extra or {})
 
@@ -174,7 +177,9 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
 def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `data`
              y:torch.Tensor, # labels (N,)
              data:ImageData, # the real data set: test split, classes, shape
-             cfg:EvalConfig|None=None, device=None, progress:bool=True, extra:dict|None=None) -> EvalResult:
+             cfg:EvalConfig|None=None, device=None, progress:bool=True, extra:dict|None=None,
+             label:str='evaluation', # names the stage in the progress bars
+            ) -> EvalResult:
     "Train `cfg.runs` fresh ConvNets on (x, y) and test them on `data`'s test split."
     if x.ndim != 4 or tuple(x.shape[1:]) != data.shape:
         raise ValueError(f"images must have shape (N, {', '.join(map(str, data.shape))}) to match {data.name}, "
@@ -182,7 +187,7 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
     if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
     if len(y) and (y.min() < 0 or y.max() >= data.num_classes):
         raise ValueError(f"labels must lie in 0..{data.num_classes - 1}, got {int(y.min())}..{int(y.max())}")
-    return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra)
+    return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)
 
 def evaluate_random(data:ImageData, k:int, # real images per class
                     cfg:EvalConfig|None=None, device=None, progress:bool=True,

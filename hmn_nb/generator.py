@@ -4,19 +4,22 @@
 
 # %% ../nbs/05_generator.ipynb #1e48708c
 from __future__ import annotations
-import math
+import json, math, os, re, shutil, tempfile
 from dataclasses import asdict
+from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.utils.data import TensorDataset
+from PIL import Image
 from fastprogress.fastprogress import progress_bar
 import hmn_nb
 from .data import ImageData, sample_per_class, atomic_save, denormalize
-from .memory import HMNConfig, hmn_layout, gipc_for_budget, storage_floats, budget_floats
+from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'PixelRange', 'SyntheticSet', 'HMN', 'class_features', 'hmn_forward', 'hmn_keep',
-           'hmn_for_budget', 'PixelSet', 'warm_start', 'save_condensed', 'Condensed', 'load_condensed']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'PixelRange', 'SyntheticSet', 'HMN', 'PixelSet', 'warm_start', 'save_condensed',
+           'Condensed', 'load_condensed', 'export_images']
 
 # %% ../nbs/05_generator.ipynb #04176945
 class PixelRange(nn.Module):
@@ -92,24 +95,27 @@ class HMN(SyntheticSet, nn.Module):
     def images_per_class(self) -> int: return self.m_instance.shape[1]
 
 # %% ../nbs/05_generator.ipynb #03de6f74
-def class_features(self:HMN) -> torch.Tensor:
+def _class_features(self:HMN) -> torch.Tensor:
     "f_c(m_D) for every class c: (K, feature_channels, s, s), as one convolution."
     K, cF, cD = self.extractor_weight.shape[:3]
     f = F.conv2d(self.m_dataset, self.extractor_weight.reshape(K * cF, cD, 3, 3), self.extractor_bias.reshape(-1), padding=1)
     return f.view(K, cF, *f.shape[-2:])
 
-def hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
+HMN.class_features = _class_features
+
+# %% ../nbs/05_generator.ipynb #aa196a36
+def _hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
                 i:torch.Tensor, # index of each image within its class (n,)
                ) -> torch.Tensor:
-    "The images (n, C, H, W) with classes `c` and indices `i`, in one batched pass."
+    "Eq. 1, x[c, i] = D(f_c(m_D) ⊕ m_C[c] ⊕ m_I[c, i]): the images (n, C, H, W) with classes `c` and indices `i`, in one pass."
     z = torch.cat([self.class_features()[c], self.m_class[c], self.m_instance[c, i]], dim=1)  # (n, cF+cC+cI, s, s)
     h = F.interpolate(self.decoder(z), size=self.shape[1:], mode='bilinear', align_corners=False)
     return self.out(h)
 
-HMN.class_features, HMN.forward = class_features, hmn_forward
+HMN.forward = _hmn_forward
 
 # %% ../nbs/05_generator.ipynb #7dbc8517
-def hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each class keeps
+def _hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each class keeps
             ) -> HMN:
     "A copy holding only the images `idx[c]` of each class c (their instance memories; shared parts unchanged)."
     idx = torch.as_tensor(idx, device=self.m_instance.device)
@@ -120,10 +126,10 @@ def hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each cl
         self.m_instance.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.m_instance.shape[2:]))})
     return new
 
-HMN.keep = hmn_keep
+HMN.keep = _hmn_keep
 
 # %% ../nbs/05_generator.ipynb #54d84c0d
-def hmn_for_budget(data:ImageData, # the real data set: classes, image shape, normalisation, device
+def _hmn_for_budget(data:ImageData, # the real data set: classes, image shape, normalisation, device
                    ipc:float, # the storage budget in images per class
                    over:float=0.0, # fraction over the budget to fill with extra images (pruned back later)
                    seed:int=0, # initialisation seed
@@ -134,7 +140,7 @@ def hmn_for_budget(data:ImageData, # the real data set: classes, image shape, no
     gipc = gipc_for_budget(cfg, budget, data.num_classes, data.shape[0])
     return HMN(cfg, data.num_classes, gipc, data.shape, data.mean, data.std, seed=seed).to(data.device)
 
-HMN.for_budget = staticmethod(hmn_for_budget)
+HMN.for_budget = staticmethod(_hmn_for_budget)
 
 # %% ../nbs/05_generator.ipynb #bd43f0c3
 class PixelSet(SyntheticSet, nn.Module):
@@ -175,7 +181,9 @@ def warm_start(model:SyntheticSet, data:ImageData,
         math.ceil(G / int((data.y_train == c).sum())))[:G] for c in range(K)])          # (K, G) train indices
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     losses = []
-    for _ in (progress_bar(range(steps), leave=False) if progress else range(steps)):
+    bar = progress_bar(range(steps), leave=False) if progress else range(steps)
+    if progress: bar.prefix, bar.comment = 'warm start:', 'warm start'
+    for _ in bar:
         j = torch.randperm(K * G, generator=g)[:batch]
         c, i = (j // G).to(model.device), (j % G).to(model.device)
         loss = F.mse_loss(model(c, i), data.x_train[tgt.view(-1)[j].to(data.device)].to(model.device))
@@ -237,3 +245,42 @@ def load_condensed(path, device='cpu') -> Condensed:
     except (KeyError, RuntimeError, TypeError) as e:
         raise ValueError(f"{path} is a damaged hmn_nb condensed file ({type(e).__name__}: {e})") from None
     return Condensed(model.to(device), meta)
+
+# %% ../nbs/05_generator.ipynb #31b9aec1
+def _condensed_dataset(self:Condensed, pixels:bool=False, # [0, 1] pixels instead of normalised images
+                      ) -> TensorDataset:
+    "The images as a `torch.utils.data.Dataset` of (image, label) pairs, on the CPU."
+    x, y = self.pixels() if pixels else self.images()
+    return TensorDataset(x.cpu(), y.cpu())
+
+Condensed.dataset = _condensed_dataset
+
+# %% ../nbs/05_generator.ipynb #f76329f7
+def _folder_name(label:int, name, width:int) -> str:
+    "`<label>_<name>`: zero-padded so that sorted names follow label order; unsafe characters replaced."
+    return f"{label:0{width}d}_" + (re.sub(r'[^A-Za-z0-9._-]+', '_', str(name)).strip('._')[:40] or 'class')
+
+def export_images(cond:Condensed, # a loaded condensed set
+                  folder, # a new (or empty) folder to create
+                 ) -> Path:
+    "Write every image as a lossless PNG to `folder/<label>_<class>/<n>.png`, readable by `ImageFolder`."
+    folder = Path(folder).expanduser()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ValueError(f"{folder} already exists and is not an empty folder; choose a new folder to export to")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    x, y = cond.pixels()
+    px = (x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()       # (N, H, W, C)
+    classes = cond.meta['classes']
+    names = [_folder_name(c, n, len(str(len(classes) - 1))) for c, n in enumerate(classes)]
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
+    try:
+        for n in names: (tmp/n).mkdir()
+        for j, (a, c) in enumerate(zip(px, y.tolist())):
+            Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp/names[c]/f'{j:06d}.png')
+        (tmp/'export.json').write_text(json.dumps(dict(classes=classes, folders=names, images=len(px),
+            mean=cond.meta['mean'], std=cond.meta['std'], dataset=cond.meta.get('dataset')), indent=2) + '\n')
+        if folder.exists(): folder.rmdir()
+        os.replace(tmp, folder)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp)
+    return folder

@@ -4,8 +4,8 @@
 
 # %% ../nbs/06_matching.ipynb #a69112d3
 from __future__ import annotations
-import json, math, os, time
-from dataclasses import dataclass, asdict, replace
+import json
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -13,7 +13,7 @@ from fastprogress.fastprogress import progress_bar
 from .data import ImageData, ClassSampler, atomic_save
 from .nets import ConvNet
 from .augment import DSA, MATCH_STRATEGY
-from .generator import SyntheticSet, HMN, PixelSet, warm_start
+from .generator import SyntheticSet, HMN, warm_start
 
 # %% auto #0
 __all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_step', 'train_net_real', 'make_optimizer',
@@ -76,7 +76,7 @@ class MatchConfig:
 def match_step(model:SyntheticSet, net:ConvNet, sampler:ClassSampler, cfg:MatchConfig, dsa:DSA,
                g:torch.Generator, # CPU generator: real batches, synthetic subsets, augmentation
               ) -> float:
-    "Accumulate the gradient-matching loss of every class into `model`'s gradients; return the mean loss."
+    "L = Σ_c Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): accumulate each class's term into `model`'s gradients; return L / K."
     params, targets = matched_params(net, cfg.fc), list(model.parameters())
     dev, G, total = model.device, model.images_per_class, 0.0
     for c in range(model.num_classes):
@@ -121,6 +121,7 @@ def save_checkpoint(path, model, opt, g, it:int, losses:list, fingerprint:dict):
     atomic_save(dict(kind='hmn_nb.checkpoint', model=model.state_dict(), opt=opt.state_dict(), rng=g.get_state(),
                      it=it, losses=losses, fingerprint=json.dumps(fingerprint, sort_keys=True)), path)
 
+# %% ../nbs/06_matching.ipynb #68b52f13
 def load_checkpoint(path, model, opt, g, fingerprint:dict) -> tuple:
     "Restore the state saved in `path` into `model`, `opt` and `g`; return (iteration, losses)."
     try: ck = torch.load(path, map_location='cpu', weights_only=True)

@@ -4,8 +4,7 @@
 
 # %% ../nbs/04_memory.ipynb #80b0352e
 from __future__ import annotations
-import math
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass, asdict
 
 # %% auto #0
 __all__ = ['HMNConfig', 'conv_floats', 'storage_breakdown', 'storage_floats', 'budget_floats', 'gipc_for_budget', 'hmn_layout']

@@ -5,7 +5,6 @@
 # %% ../nbs/01_nets.ipynb #e787a6a0
 from __future__ import annotations
 import math
-import torch
 from torch import nn
 
 # %% auto #0

@@ -8,15 +8,13 @@ import math
 from dataclasses import asdict, replace
 import torch
 from .data import ImageData, sample_per_class
-from .memory import budget_floats
 from .generator import HMN, SyntheticSet
-from .matching import MatchConfig, condense
 from .evaluate import EvalConfig, evaluate
-from .aum import AUMConfig, aum_scores
+from .aum import aum_scores
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'BETA_GRID', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'validation_data', 'choose_beta',
-           'aum_figure', 'aum_browser', 'pruning_ablation', 'print_ablation']
+           'aum_figure', 'aum_browser']
 
 # %% ../nbs/08_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, budget:int) -> int:
@@ -38,7 +36,7 @@ def prune_plan(aum:torch.Tensor, # (K, G) AUM of every image
                beta:float=0.1, # hard-end share of the removals (double-end)
                seed:int=0, # for `random`
               ) -> dict:
-    "Indices each class keeps (K, G - k) and the ones removed at each end."
+    "Per class, remove the ⌊βk⌋ lowest-AUM (hard) and the k − ⌊βk⌋ highest-AUM (easy) images: the indices kept (K, G − k) and removed."
     if strategy not in STRATEGIES: raise ValueError(f"unknown pruning {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if not 0 <= beta <= 1: raise ValueError(f"beta is a fraction of the removals, in [0, 1], not {beta}")
     K, G = aum.shape
@@ -55,11 +53,12 @@ def prune_plan(aum:torch.Tensor, # (K, G) AUM of every image
                 hard_per_class=hard, easy_per_class=k - hard)
 
 # %% ../nbs/08_prune.ipynb #2d7fb192
-def image_aum(model:SyntheticSet, data:ImageData, cfg:AUMConfig|None=None, progress:bool=True) -> torch.Tensor:
+def image_aum(model:SyntheticSet, data:ImageData, cfg:EvalConfig|None=None, progress:bool=True) -> torch.Tensor:
     "AUM of every generated image of `model`, as a (classes, images) tensor."
     with torch.no_grad(): x, y = model.generate()
     return aum_scores(x, y, data, cfg, progress=progress).view(model.num_classes, model.images_per_class).cpu()
 
+# %% ../nbs/08_prune.ipynb #e724a501
 def prune(model:HMN, aum:torch.Tensor, budget:int, strategy:str='double-end', beta:float=0.1, seed:int=0) -> tuple:
     "(pruned model, report): remove images by `strategy` until `model` fits `budget`."
     k = removals_needed(model, budget)
@@ -79,6 +78,7 @@ def validation_data(data:ImageData, per_class:int=50, seed:int=0) -> ImageData:
     i = sample_per_class(data.y_train, per_class, data.num_classes, torch.Generator().manual_seed(seed)).to(data.device)
     return replace(data, x_test=data.x_train[i], y_test=data.y_train[i])
 
+# %% ../nbs/08_prune.ipynb #b6fb8741
 BETA_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 def choose_beta(model:HMN, aum:torch.Tensor, budget:int, data:ImageData,
@@ -129,6 +129,7 @@ def aum_figure(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData,
     fig.tight_layout()
     return fig
 
+# %% ../nbs/08_prune.ipynb #4933d27e
 def aum_browser(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData):
     "An ipywidgets view: choose a class, see all its images ordered by AUM with the pruned ones framed."
     import ipywidgets as W, matplotlib.pyplot as plt
@@ -142,31 +143,3 @@ def aum_browser(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData)
     menu.observe(lambda change: show(change['new']), names='value')
     show(0)
     return W.VBox([menu, out])
-
-# %% ../nbs/08_prune.ipynb #ae1364d3
-def pruning_ablation(data:ImageData, ipc:float, match_cfg:MatchConfig, # for both condensations
-                     eval_cfg:EvalConfig, aum_cfg:AUMConfig, over:float=0.1, seed:int=0,
-                     beta_eval:EvalConfig|None=None, # scores β candidates (default: `eval_cfg` with 2 runs)
-                     progress:bool=False) -> dict:
-    "Condense at budget and `over` over budget, prune every way, evaluate every set; return results and parts."
-    budget = budget_floats(ipc, data.num_classes, data.shape)
-    at_budget, over_hmn = HMN.for_budget(data, ipc, seed=seed), HMN.for_budget(data, ipc, over, seed=seed)
-    for m in (at_budget, over_hmn): condense(m, data, match_cfg, seed=seed, progress=progress)
-    aum = image_aum(over_hmn, data, aum_cfg, progress=progress)
-    search = choose_beta(over_hmn, aum, budget, data, cfg=beta_eval or replace(eval_cfg, runs=2), progress=progress)
-    sets = {'no pruning (condensed at budget)': at_budget, 'over budget, before pruning': over_hmn}
-    for strategy in ('easy', 'hard', 'random', 'double-end'):
-        name = f'{strategy} pruning' + (f" (β = {search['beta']})" if strategy == 'double-end' else '')
-        sets[name] = prune(over_hmn, aum, budget, strategy, search['beta'], seed=seed)[0]
-    results = {}
-    for name, m in sets.items():
-        with torch.no_grad(): x, y = m.generate()
-        results[name] = evaluate(x, y, data, eval_cfg, progress=progress)
-    return dict(results=results, sets=sets, search=search, aum=aum, budget=budget, over_hmn=over_hmn)
-
-def print_ablation(ab:dict):
-    "One line per set: images per class, stored floats, accuracy; over-budget sets flagged."
-    for name, r in ab['results'].items():
-        m = ab['sets'][name]
-        flag = '  OVER BUDGET' if m.storage_floats() > ab['budget'] else ''
-        print(f"{name:36s} {m.images_per_class:4d} img/class {m.storage_floats():9,d} floats   {r.mean:5.2f} ± {r.std:.2f} %{flag}")

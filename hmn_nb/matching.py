@@ -160,6 +160,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
     dsa, C, H, _ = DSA(cfg.augment), *data.shape
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
+    if progress: bar.prefix = 'matching:'
     for it in bar:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))
@@ -170,7 +171,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
             losses.append(match_step(model, net, sampler, cfg, dsa, g))
             opt.step()
             if progress:
-                bar.comment = f'network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {losses[-1]:.3f}'
+                bar.comment = f'matching: network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {losses[-1]:.3f}'
                 bar.update(it - start)                                          # redraw with the new loss
             if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g)
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):

@@ -94,7 +94,7 @@ def choose_beta(model:HMN, aum:torch.Tensor, budget:int, data:ImageData,
         if hard not in seen:                        # β values that remove the same images share one evaluation
             pruned, _ = prune(model, aum, budget, 'double-end', beta)
             with torch.no_grad(): x, y = pruned.generate()
-            seen[hard] = evaluate(x, y, val, cfg, progress=progress)
+            seen[hard] = evaluate(x, y, val, cfg, progress=progress, label=f'β candidate {beta}')
         r = seen[hard]
         scores.append(dict(beta=beta, hard_per_class=hard, acc_mean=r.mean, acc_std=r.std, accs=r.accs))
     best = max(scores, key=lambda s: (s['acc_mean'], -s['beta']))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #420523c5
 from __future__ import annotations
-import argparse, json, sys
+import argparse, json, os, sys
 from pathlib import Path
 import hmn_nb
 from .data import DATASETS
@@ -152,6 +152,21 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument('--json', action='store_true', help='print them as JSON')
     return p
 
+# %% ../nbs/10_cli.ipynb #2de73ae7
+def _refuse_ignored(given:dict, # the options given, by dest
+                    cfg:RunConfig):
+    "Refuse options that the run `cfg` describes would accept and then ignore."
+    only = lambda *secs: [k for k in given if k != 'over_budget' and all(t.startswith(secs) for t in _FLAGS[k])]
+    flags = lambda ks: ', '.join('--' + k.replace('_', '-') for k in ks)
+    if cfg.method == 'random' and (bad := only('match.', 'prune.')):
+        raise ValueError(f"{flags(bad)}: nothing is matched or pruned with --method random (it keeps real images); leave them out")
+    if cfg.method == 'dc' and (bad := only('prune.') + [k for k in given if k == 'warm_start']):
+        raise ValueError(f"{flags(bad)}: apply to --method hmn, not dc (a pixel set is neither warm-started nor pruned)")
+    if cfg.method == 'hmn' and not cfg.prune.active and (
+            bad := [k for k in ('prune', 'beta', 'aum_epochs') if k in given and given[k] != 'none']):
+        raise ValueError(f"{flags(bad)}: this run prunes nothing (it condenses at budget, or --prune none); "
+                         f"--over-budget 0.1 condenses over budget and prunes back")
+
 # %% ../nbs/10_cli.ipynb #c5fc9383
 def condense_config(args) -> RunConfig:
     "The `RunConfig` that parsed `condense` arguments ask for, with every given option recorded as an override."
@@ -164,9 +179,11 @@ def condense_config(args) -> RunConfig:
     if given.get('eval_steps') and given.get('eval_epochs'): raise ValueError("give --eval-steps or --eval-epochs, not both")
     changes = {s: v for k, v in given.items() for s in _FLAGS[k]}
     if 'eval.epochs' in changes: changes['eval.steps'] = None
-    if args.recipe is not None: return recipe_config(args.recipe, **changes)
-    if given.get('dataset', 'digits') == 'digits': return recipe_config(None, **changes)
-    return apply_changes(RunConfig(), **changes)                                     # the paper's schedule
+    if args.recipe is not None: cfg = recipe_config(args.recipe, **changes)
+    elif given.get('dataset', 'digits') == 'digits': cfg = recipe_config(None, **changes)
+    else: cfg = apply_changes(RunConfig(), **changes)                               # the paper's schedule
+    _refuse_ignored(given, cfg)
+    return cfg
 
 # %% ../nbs/10_cli.ipynb #59f46fc1
 def condense(args) -> str:
@@ -225,6 +242,18 @@ def recipes_command(args) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/10_cli.ipynb #dea6b37a
+def _error_line(e:Exception) -> tuple:
+    "(one line saying what went wrong and what to do, exit status) for an exception that ends a command."
+    first = lambda s: (str(s).strip().splitlines() or [''])[0]
+    if isinstance(e, OSError) and e.filename is not None:
+        return f"error: {e.filename}: {e.strerror or first(e)} (check that it exists, is writable and that the disk has room)", 2
+    if isinstance(e, (ValueError, OSError)): return f"error: {first(e)}", 2
+    if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and 'memory' in str(e).lower()):
+        return (f"error: out of memory ({first(e)[:120]}); use a smaller --ipc, --width or --size, fewer --eval-runs, "
+                f"or a machine with more memory"), 2
+    return (f"internal error: {type(e).__name__}: {first(e)[:300]}; this is a bug in hmn_nb {hmn_nb.__version__}: please report "
+            f"it with the command (HMN_NB_TRACEBACK=1 shows the traceback)"), 1
+
 _COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command)
 
 def main(argv:list|None=None) -> int:
@@ -232,9 +261,14 @@ def main(argv:list|None=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
-    try: print(_COMMANDS[args.command](args))
-    except (ValueError, OSError) as e:
-        print(f"hmn_nb {args.command}: error: {e}", file=sys.stderr); return 2
+    try: print(_COMMANDS[args.command](args), flush=True)
+    except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1
     except KeyboardInterrupt:
         print(f"hmn_nb {args.command}: interrupted; run the same command again to resume", file=sys.stderr); return 130
+    except Exception as e:
+        msg, status = _error_line(e)
+        print(f"hmn_nb {args.command}: {msg}", file=sys.stderr)
+        if os.environ.get('HMN_NB_TRACEBACK'): raise
+        return status
     return 0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #300dab71
 from __future__ import annotations
-import hashlib, json, os, pickle, tempfile
+import hashlib, json, os, pickle, random, tempfile, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +16,10 @@ from PIL import Image
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['STATS', 'IMG_EXTS', 'CACHE_VERSION', 'DATASETS', 'get_device', 'normalize', 'denormalize', 'ImageData', 'from_pixels',
-           'load_digits_data', 'default_root', 'load_torchvision_data', 'read_images', 'atomic_save', 'cached_images',
-           'load_imagefolder_data', 'load_tinyimagenet_data', 'load_data', 'ClassSampler', 'sample_per_class',
-           'show_grid']
+__all__ = ['STATS', 'IMG_EXTS', 'CACHE_VERSION', 'DATASETS', 'get_device', 'Diverged', 'check_finite', 'normalize', 'denormalize',
+           'ImageData', 'from_pixels', 'load_digits_data', 'default_root', 'safe_unpickle', 'load_torchvision_data',
+           'read_images', 'atomic_write', 'atomic_save', 'cached_images', 'load_imagefolder_data',
+           'load_tinyimagenet_data', 'load_data', 'ClassSampler', 'sample_per_class', 'show_grid']
 
 # %% ../nbs/00_data.ipynb #27227dc2
 def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
@@ -27,7 +27,9 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
     "The `torch.device` for `spec`, checking that it exists."
     if spec == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: dev = torch.device(spec)
-    except RuntimeError: raise ValueError(f"unknown device {spec!r}: use auto, cpu, cuda, cuda:N or mps") from None
+    except (RuntimeError, TypeError): raise ValueError(f"unknown device {spec!r}: use auto, cpu, cuda, cuda:N or mps") from None
+    if dev.type not in ('cpu', 'cuda', 'mps'):
+        raise ValueError(f"device {spec!r} is not supported (hmn_nb runs on cpu, cuda or mps): use auto, cpu, cuda, cuda:N or mps")
     if dev.type == 'cuda' and not torch.cuda.is_available():
         raise ValueError(f"device {spec!r} asked for, but this machine has no CUDA GPU: use --device cpu (or auto)")
     if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
@@ -35,6 +37,19 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
     if dev.type == 'mps' and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)")
     return dev
+
+# %% ../nbs/00_data.ipynb #20b1218c
+class Diverged(ValueError):
+    "NaN or infinite values where a run needs finite numbers: training diverged, or a file holds damaged values."
+
+def check_finite(what:str, # names the values in the message
+                 *tensors, # tensors (or parameters) to check
+                 hint:str='', # what to do about it
+                ):
+    "Raise `Diverged` when any of `tensors` holds NaN or infinity."
+    for t in tensors:
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            raise Diverged(f"NaN or infinite values in {what}" + (f"; {hint}" if hint else ''))
 
 # %% ../nbs/00_data.ipynb #7616d5fb
 def normalize(x:torch.Tensor, mean, std) -> torch.Tensor:
@@ -140,50 +155,89 @@ class _SVHN(torchvision.datasets.SVHN):
     "torchvision's SVHN, accepting `.mat` files already on disk without recomputing their md5."
     def _check_integrity(self): return _present(os.path.join(self.root, self.filename))
 
-class _CIFAR10(torchvision.datasets.CIFAR10):
-    "torchvision's CIFAR-10, accepting pickles already on disk without recomputing their md5."
-    def _check_integrity(self):
-        return _present(*(os.path.join(self.root, self.base_folder, f) for f, _ in self.train_list + self.test_list))
-    def _load_meta(self):
-        path = os.path.join(self.root, self.base_folder, self.meta['filename'])
-        if not _present(path): raise RuntimeError(f"Dataset metadata file {path} not found")
-        with open(path, 'rb') as f: self.classes = pickle.load(f, encoding='latin1')[self.meta['key']]
-        self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
+# %% ../nbs/00_data.ipynb #3c7e50eb
+def _numpy_core(): return getattr(np, '_core', None) or np.core        # numpy 2 renamed numpy.core
 
-class _CIFAR100(_CIFAR10, torchvision.datasets.CIFAR100): pass
+_PICKLE_GLOBALS = {  # (module, name) a CIFAR file may name -> what it gets; anything else is refused
+    **{(f'numpy.{m}.multiarray', '_reconstruct'): lambda: _numpy_core().multiarray._reconstruct for m in ('core', '_core')},
+    **{(f'numpy.{m}.numeric', '_frombuffer'): lambda: _numpy_core().numeric._frombuffer for m in ('core', '_core')},
+    ('numpy', 'ndarray'): lambda: np.ndarray, ('numpy', 'dtype'): lambda: np.dtype,
+    ('_codecs', 'encode'): lambda: __import__('codecs').encode}        # how protocol 2 writes bytes
+
+class _SafeUnpickler(pickle.Unpickler):
+    "An unpickler that builds only dicts, lists, strings, numbers and numpy arrays."
+    def find_class(self, module, name):
+        if (module, name) not in _PICKLE_GLOBALS:
+            raise pickle.UnpicklingError(f"it names {module}.{name}, which a data file has no reason to hold")
+        return _PICKLE_GLOBALS[module, name]()
+
+def safe_unpickle(path) -> dict:
+    "A CIFAR batch or meta file as a dict with str keys, without running code from it."
+    try:
+        with open(path, 'rb') as f: d = _SafeUnpickler(f, encoding='latin1').load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError) as e:
+        raise ValueError(f"{path} is not a CIFAR data file that can be read safely ({e}); replace it with the official file") from None
+    if not isinstance(d, dict): raise ValueError(f"{path} holds a {type(d).__name__}, not the dict of a CIFAR data file")
+    d = {k.decode('latin1') if isinstance(k, bytes) else k: v for k, v in d.items()}
+    if any(isinstance(v, np.ndarray) and v.dtype.hasobject for v in d.values()):
+        raise ValueError(f"{path} holds an array of Python objects, not pixels; replace it with the official file")
+    return d
 
 # %% ../nbs/00_data.ipynb #03268178
-_TV = {'svhn': (_SVHN, '', 'train_32x32.mat and test_32x32.mat'),
-       'cifar10': (_CIFAR10, 'cifar-10-batches-py', 'cifar-10-batches-py/ (data_batch_1..5, test_batch, batches.meta)'),
-       'cifar100': (_CIFAR100, 'cifar-100-python', 'cifar-100-python/ (train, test, meta)')}
+_TV = {'svhn': ('', 'train_32x32.mat and test_32x32.mat'),
+       'cifar10': ('cifar-10-batches-py', 'cifar-10-batches-py/ (data_batch_1..5, test_batch, batches.meta)'),
+       'cifar100': ('cifar-100-python', 'cifar-100-python/ (train, test, meta)')}
+_CIFAR = {  # torchvision class (download address), train files, test file, meta file, class-name key, label key
+    'cifar10': (torchvision.datasets.CIFAR10, [f'data_batch_{i}' for i in range(1, 6)], 'test_batch', 'batches.meta', 'label_names', 'labels'),
+    'cifar100': (torchvision.datasets.CIFAR100, ['train'], 'test', 'meta', 'fine_label_names', 'fine_labels')}
+
+def _read_cifar(name:str, d:Path) -> tuple:
+    "(x_train, y_train, x_test, y_test, classes) from the batch files in `d`, read by `safe_unpickle` and checked."
+    _, train, test, meta, names, key = _CIFAR[name]
+    classes = safe_unpickle(d/meta).get(names)
+    if not (isinstance(classes, list) and classes and all(isinstance(c, str) for c in classes)):
+        raise ValueError(f"{d/meta} holds no list of class names ({names!r}); replace it with the official file")
+    def part(files):
+        xs, ys = [], []
+        for f in files:
+            b = safe_unpickle(d/f); x, y = b.get('data'), b.get(key)
+            if not (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 2 and x.shape[1] == 3072 and isinstance(y, list)
+                    and len(y) == len(x) and all(type(v) is int and 0 <= v < len(classes) for v in y)):
+                raise ValueError(f"{d/f} does not hold CIFAR data ('data': uint8 rows of 3,072 pixels, {key!r}: a label in "
+                                 f"0..{len(classes) - 1} for each); replace it with the official file")
+            xs.append(x.reshape(-1, 3, 32, 32)); ys += y
+        return np.concatenate(xs), ys
+    return *part(train), *part([test]), classes
 
 def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                           root=None, # folder holding (or to receive) the files; `None`: `default_root()/name`
                           download:bool=False, # fetch the official archive when the files are missing
                           size:int|None=None, # resize to `size` x `size` (`None`: keep 32)
                          ) -> ImageData:
-    "SVHN, CIFAR-10 or CIFAR-100 through torchvision's dataset classes."
-    cls, folder, files = _TV[name]
+    "SVHN, CIFAR-10 or CIFAR-100 in torchvision's file layout (CIFAR's pickles read by `safe_unpickle`)."
+    folder, files = _TV[name]
     root = Path(root).expanduser() if root is not None else default_root()/name
     if folder and root.name == folder: root = root.parent
     if not root.is_dir() and not download:
         raise FileNotFoundError(f"{name}: data root {root} does not exist. Pass download=True (--download) to fetch "
                                 f"{name} there, or point root (--root) at the folder that holds {files}.")
-    kw = lambda train: dict(split='train' if train else 'test') if name == 'svhn' else dict(train=train)
-    try: tr, te = (cls(str(root), download=download, **kw(t)) for t in (True, False))
-    except RuntimeError as e:
-        raise FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) "
-                                f"to fetch them, or point root (--root) at the folder that holds them.") from None
+    missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) "
+                                          f"to fetch them, or point root (--root) at the folder that holds them.")
     if name == 'svhn': # SVHN: data (N, 3, 32, 32) uint8, labels 0-9 (torchvision maps '10' to 0)
+        try: tr, te = (_SVHN(str(root), split=s, download=download) for s in ('train', 'test'))
+        except RuntimeError as e: raise missing(e) from None
         xtr, ytr, xte, yte, classes = tr.data, tr.labels, te.data, te.labels, [str(i) for i in range(10)]
-    else:              # CIFAR: data (N, 32, 32, 3) uint8
-        xtr, xte = (np.ascontiguousarray(d.data.transpose(0, 3, 1, 2)) for d in (tr, te))
-        ytr, yte, classes = tr.targets, te.targets, tr.classes
+    else:
+        cls, train, test, meta = _CIFAR[name][:4]
+        absent = [f for f in train + [test, meta] if not (root/folder/f).is_file()]
+        if absent and not download: raise missing(f"{absent[0]} is missing")
+        if absent: torchvision.datasets.utils.download_and_extract_archive(cls.url, str(root), filename=cls.filename, md5=cls.tgz_md5)
+        xtr, ytr, xte, yte, classes = _read_cifar(name, root/folder)
     return from_pixels(name, xtr, ytr, xte, yte, classes, *STATS[name], size=size)
 
 # %% ../nbs/00_data.ipynb #4479a1a0
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.ppm', '.gif', '.tif', '.tiff', '.webp')
-CACHE_VERSION = 1
+CACHE_VERSION = 2                    # 2: keyed on file contents, checked on load
 
 def _read_image(path, size:int|None, mode:str) -> np.ndarray:
     "One image file as uint8 (C, H, W), converted to `mode` ('RGB' or 'L') and resized when `size` is given."
@@ -228,28 +282,64 @@ def _cache_path(root:Path, key:str) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     return home/f'{key}.pt'
 
-def atomic_save(obj, path):
-    "`torch.save` to a temporary file in the same folder, then rename: readers never see half a file."
+def _umask() -> int:
+    "The process's file-creation mask."
+    m = os.umask(0); os.umask(m); return m
+
+def atomic_write(path, write, # write(tmp): writes the whole file to the temporary path `tmp`
+                ):
+    "Write `path` through a temporary file in the same folder, then rename: readers never see half a file."
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + '.', suffix='.tmp')
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
-    try: torch.save(obj, tmp); os.replace(tmp, path)
-    except BaseException:
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())                 # the permissions of any new file, not mkstemp's private ones
+        os.replace(tmp, path)
+    except BaseException as e:
         if os.path.exists(tmp): os.remove(tmp)
+        # torch.save reports a failed write (a full disk, a file-size limit) as RuntimeError
+        if isinstance(e, RuntimeError): raise OSError(f"cannot write {path} ({str(e).splitlines()[0] if str(e) else 'write failed'})") from None
         raise
 
-def cached_images(root:Path, files:list, build, # build() -> dict of tensors, run on a cache miss
-                  cache:bool=True, **params) -> dict:
-    "Load `build()`'s result from the cache keyed by `params` and the size/mtime of every file, or build and save it."
-    if not cache: return build()
+def atomic_save(obj, path):
+    "`torch.save` `obj` to `path` atomically."
+    atomic_write(path, lambda tmp: torch.save(obj, tmp))
+
+def _digest(path) -> str:
+    "A digest of one file's content."
+    try:
+        with open(path, 'rb') as f: return hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+    except OSError as e: raise ValueError(f"cannot read image {path} ({e.strerror}); remove or replace the file") from None
+
+def _cache_key(root:Path, files:list, params:dict) -> str:
+    "A key that changes with the loader's settings and with any file's path or content."
+    with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as ex: digests = list(ex.map(_digest, files, chunksize=256))
     h = hashlib.sha1(json.dumps([CACHE_VERSION, sorted(params.items())]).encode())
-    for f in files:
-        st = os.stat(f)
-        h.update(f'{os.path.relpath(f, root)}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
-    path = _cache_path(root, h.hexdigest()[:20])
+    for f, d in zip(files, digests): h.update(f'{os.path.relpath(f, root)}\0{d}\n'.encode())
+    return h.hexdigest()[:20]
+
+def _cache_ok(obj, files:list, counts:dict, decode, checks:int=8) -> bool:
+    "Whether a loaded cache holds uint8 images in `counts` rows per key, and `checks` random files decode to its rows."
+    if not isinstance(obj, dict) or set(obj) != set(counts): return False
+    if not all(isinstance(t, torch.Tensor) and t.dtype == torch.uint8 and t.ndim == 4 and len(t) == counts[k] for k, t in obj.items()):
+        return False
+    rows = [(k, j) for k in counts for j in range(counts[k])]              # files are in this order
+    return all(np.array_equal(obj[rows[i][0]][rows[i][1]].numpy(), decode(files[i]))
+               for i in random.Random().sample(range(len(files)), min(checks, len(files))))
+
+def cached_images(root:Path, files:list, build, # build() -> dict of uint8 image tensors, run on a cache miss
+                  counts:dict, # rows of each tensor `build` returns, its keys in the order of `files`
+                  decode, # decode(file) -> the uint8 (C, H, W) array `build` makes of it (for checks)
+                  cache:bool=True, **params) -> dict:
+    "Load `build()`'s result from the cache keyed by `params` and every file's content, checked, or build and save it."
+    if not cache: return build()
+    path = _cache_path(root, _cache_key(root, files, params))
     if path.exists():
-        try: return torch.load(path, weights_only=True)
-        except Exception: pass   # a damaged cache is rebuilt, never trusted
+        try: obj = torch.load(path, weights_only=True)
+        except Exception: obj = None                                    # a damaged cache is rebuilt
+        if _cache_ok(obj, files, counts, decode): return obj
+        warnings.warn(f"the image cache {path} does not match the images it stands for; rebuilding it")
     out = build()
     try: atomic_save(out, path)
     except OSError: pass         # caching is an optimisation: a full disk must not stop the load
@@ -282,6 +372,7 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
                              f"test/<class>/<image> (class folders with image files inside)")
     tr, te = _class_files(root/'train'), _class_files(root/'test')
     if not tr: raise ValueError(f"{name}: {root/'train'} holds no class folders with images ({', '.join(IMG_EXTS)})")
+    if len(tr) < 2: raise ValueError(f"{name}: {root/'train'} holds one class folder ({next(iter(tr))}); classification needs at least two")
     if set(te) - set(tr) or not te:
         raise ValueError(f"{name}: test classes {sorted(te)[:5]}... do not match train classes {list(tr)[:5]}...; "
                          f"test/ needs the same class folders as train/")
@@ -290,7 +381,8 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
     fte = [f for c in classes for f in te.get(c, [])]
     def build():
         return {'x_train': read_images(ftr, size, channels, progress), 'x_test': read_images(fte, size, channels, progress)}
-    px = cached_images(root, ftr + fte, build, cache=cache, size=size, channels=channels, kind='imagefolder')
+    px = cached_images(root, ftr + fte, build, {'x_train': len(ftr), 'x_test': len(fte)}, lambda f: _read_image(f, size, {1: 'L', 3: 'RGB'}[channels]),
+                       cache=cache, size=size, channels=channels, kind='imagefolder')
     ytr = [i for i, c in enumerate(classes) for _ in tr[c]]
     yte = [i for i, c in enumerate(classes) for _ in te.get(c, [])]
     return from_pixels(name, px['x_train'], ytr, px['x_test'], yte, classes, mean, std)
@@ -338,7 +430,8 @@ def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its pa
     if missing: raise FileNotFoundError(f"tinyimagenet: {len(missing)} validation images listed in "
                                         f"val_annotations.txt are missing, e.g. {missing[0]}")
     build = lambda: {'x_train': read_images(ftr, size, 3, progress), 'x_test': read_images(fte, size, 3, progress)}
-    px = cached_images(root, ftr + fte, build, cache=cache, size=size, kind='tinyimagenet')
+    px = cached_images(root, ftr + fte, build, {'x_train': len(ftr), 'x_test': len(fte)}, lambda f: _read_image(f, size, 'RGB'),
+                       cache=cache, size=size, kind='tinyimagenet')
     return from_pixels('tinyimagenet', px['x_train'], ytr, px['x_test'], yte, [words.get(w, w) for w in wnids],
                        *STATS['tinyimagenet'])
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, field, replace
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
-from .data import ImageData, sample_per_class
+from .data import ImageData, sample_per_class, check_finite
 from .nets import ConvNet
 from .augment import DSA, eval_strategy, parse_strategy
 
@@ -114,6 +114,7 @@ def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images 
         else: loss = F.cross_entropy(net(xb), yb)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if on_epoch is not None and (step + 1) % per_epoch == 0: on_epoch((step + 1) // per_epoch - 1)
+    check_finite(f'the network trained in {label}', *net.parameters(), hint=f'the learning rate {cfg.lr} is too high for these images')
     return net
 
 @torch.no_grad()
@@ -185,6 +186,7 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
         raise ValueError(f"images must have shape (N, {', '.join(map(str, data.shape))}) to match {data.name}, "
                          f"got {tuple(x.shape)}")
     if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
+    check_finite('the images to evaluate', x, hint='they come from a diverged condensation; condense them again')
     if len(y) and (y.min() < 0 or y.max() >= data.num_classes):
         raise ValueError(f"labels must lie in 0..{data.num_classes - 1}, got {int(y.min())}..{int(y.max())}")
     return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)

@@ -14,7 +14,7 @@ from torch.utils.data import TensorDataset
 from PIL import Image
 from fastprogress.fastprogress import progress_bar
 import hmn_nb
-from .data import ImageData, sample_per_class, atomic_save, denormalize
+from .data import ImageData, sample_per_class, atomic_save, denormalize, check_finite
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0
@@ -189,6 +189,7 @@ def warm_start(model:SyntheticSet, data:ImageData,
         loss = F.mse_loss(model(c, i), data.x_train[tgt.view(-1)[j].to(data.device)].to(model.device))
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         losses.append(loss.item())
+    check_finite('the set after its warm start', *model.parameters(), hint=f'the warm start learning rate {lr} is too high')
     return losses
 
 # %% ../nbs/05_generator.ipynb #35025644
@@ -206,6 +207,34 @@ def save_condensed(path, model:SyntheticSet, data:ImageData, # the data set it w
                      image_shape=list(data.shape), mean=list(data.mean), std=list(data.std), classes=list(data.classes),
                      dataset=data.name, images_are='normalised', storage_floats=model.storage_floats(),
                      version=hmn_nb.__version__, info=info), path)
+
+# %% ../nbs/05_generator.ipynb #a92afe43
+def _check_condensed(obj:dict, path):
+    "Raise a clear error unless `obj`, read from `path`, has the fields and types `save_condensed` writes, all finite."
+    def bad(what): raise ValueError(f"{path} is a damaged hmn_nb condensed file ({what}); condense again or restore a copy")
+    v = obj.get('format_version')
+    if type(v) is not int: bad(f"format_version {v!r} is not a whole number")
+    if v > FORMAT_VERSION: raise ValueError(f"{path} was written by a newer hmn_nb (format {v}); upgrade hmn_nb to read it")
+    if obj.get('kind') not in ('hmn', 'pixels'): bad(f"kind {obj.get('kind')!r} is neither 'hmn' nor 'pixels'")
+    for k in ('num_classes', 'images_per_class'):
+        if type(obj.get(k)) is not int or obj[k] < 1: bad(f"{k} {obj.get(k)!r} is not a positive whole number")
+    shape = obj.get('image_shape')
+    if not (isinstance(shape, list) and len(shape) == 3 and all(type(s) is int and s > 0 for s in shape)):
+        bad(f"image_shape {shape!r} is not [channels, height, width]")
+    for k in ('mean', 'std'):
+        s = obj.get(k)
+        if not (isinstance(s, list) and len(s) == shape[0] and all(type(a) in (int, float) and math.isfinite(a) for a in s)):
+            bad(f"{k} {s!r} is not one finite number per channel")
+    if not all(a > 0 for a in obj['std']): bad(f"std {obj['std']} has a non-positive entry")
+    if not isinstance(obj.get('classes'), list) or len(obj['classes']) != obj['num_classes']:
+        bad(f"classes is not a list of {obj['num_classes']} names")
+    if not isinstance(obj.get('state'), dict) or not all(isinstance(t, torch.Tensor) for t in obj['state'].values()):
+        bad("state is not a dict of tensors")
+    for k, t in obj['state'].items():
+        if t.is_floating_point() and not torch.isfinite(t).all():
+            raise ValueError(f"{path} holds NaN or infinite values in {k}: the condensation that wrote it diverged; "
+                             f"condense again (a lower learning rate, or from an earlier checkpoint)")
+
 
 # %% ../nbs/05_generator.ipynb #c8f6cefb
 class Condensed:
@@ -230,11 +259,10 @@ def load_condensed(path, device='cpu') -> Condensed:
     except FileNotFoundError: raise FileNotFoundError(f"no condensed file at {path}") from None
     except Exception as e:
         raise ValueError(f"{path} is not a readable hmn_nb condensed file: it is damaged or was written by "
-                         f"something else ({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+                         f"something else ({type(e).__name__}: {(str(e).splitlines() or ['empty file'])[0][:200]})") from None
     if not isinstance(obj, dict) or obj.get('format') != FORMAT:
         raise ValueError(f"{path} is not a hmn_nb condensed file (no '{FORMAT}' format tag)")
-    if obj.get('format_version', 0) > FORMAT_VERSION:
-        raise ValueError(f"{path} was written by a newer hmn_nb (format {obj['format_version']}); upgrade hmn_nb to read it")
+    _check_condensed(obj, path)
     meta = {k: v for k, v in obj.items() if k != 'state'}
     try:
         if obj['kind'] == 'hmn':

@@ -4,13 +4,13 @@
 
 # %% ../nbs/06_matching.ipynb #a69112d3
 from __future__ import annotations
-import json
+import json, math
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
-from .data import ImageData, ClassSampler, atomic_save
+from .data import ImageData, ClassSampler, atomic_save, check_finite, Diverged
 from .nets import ConvNet
 from .augment import DSA, MATCH_STRATEGY
 from .generator import SyntheticSet, HMN, warm_start
@@ -128,15 +128,30 @@ def load_checkpoint(path, model, opt, g, fingerprint:dict) -> tuple:
     except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
     if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint':
         raise ValueError(f"{path} is not a hmn_nb checkpoint; delete it or choose another output folder")
-    saved = json.loads(ck['fingerprint'])
+    damaged = ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over")
+    try: saved = json.loads(ck['fingerprint'])
+    except (KeyError, TypeError, ValueError): raise damaged from None
+    it, losses, rng = ck.get('it'), ck.get('losses'), ck.get('rng')
+    if not (isinstance(saved, dict) and {'config', 'seed', 'data', 'shapes'} <= set(saved) and isinstance(saved['config'], dict)
+            and type(it) is int and it >= 0 and isinstance(losses, list) and all(type(l) is float for l in losses)
+            and len(losses) == it * saved['config'].get('inner', -1) and isinstance(rng, torch.Tensor)
+            and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)): raise damaged
+    check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
     if saved != json.loads(json.dumps(fingerprint, sort_keys=True)):
         diff = sorted(k for k in set(saved['config']) | set(fingerprint['config'])
                       if saved['config'].get(k) != fingerprint['config'].get(k))
         diff += [k for k in ('seed', 'data', 'shapes') if saved[k] != json.loads(json.dumps(fingerprint[k]))]
         raise ValueError(f"checkpoint {path} belongs to a different run (differs in: {', '.join(diff)}); "
                          f"use another output folder, or delete the checkpoint to start over")
-    model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); g.set_state(ck['rng'])
-    return ck['it'], ck['losses']
+    try: model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); g.set_state(rng)
+    except (KeyError, RuntimeError, TypeError, ValueError): raise damaged from None
+    return it, losses
+
+# %% ../nbs/06_matching.ipynb #57460dc5
+def _diverged_hint(checkpoint, saved:int) -> str:
+    "What to change after matching diverged, and what was kept of the run."
+    kept = f"{checkpoint} keeps the last good state (after network {saved})" if checkpoint is not None and saved else "nothing was saved"
+    return f"the learning rates (MatchConfig lr_memory, lr_net, lr_pixels) are too high for this set; {kept}"
 
 # %% ../nbs/06_matching.ipynb #e1e35948
 def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet), on its device
@@ -155,6 +170,9 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     start, losses = 0, []
     if checkpoint is not None and Path(checkpoint).exists():
         start, losses = load_checkpoint(checkpoint, model, opt, g, fp)
+        if start > cfg.iters: raise ValueError(f"checkpoint {checkpoint} is at network {start}, past the {cfg.iters} asked for; "
+                                               f"ask for at least {start}, or delete it to start over")
+    saved = start                                                     # the last network whose state is on disk
     if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
         warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
@@ -169,12 +187,15 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
         for step in range(cfg.inner):
             opt.zero_grad(set_to_none=True)
             losses.append(match_step(model, net, sampler, cfg, dsa, g))
+            if not math.isfinite(losses[-1]): raise Diverged(f"matching diverged at network {it + 1}, step {step + 1} "
+                                                             f"(loss {losses[-1]}); {_diverged_hint(checkpoint, saved)}")
             opt.step()
             if progress:
                 bar.comment = f'matching: network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {losses[-1]:.3f}'
                 bar.update(it - start)                                          # redraw with the new loss
             if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g)
+        check_finite(f'the set after network {it + 1}', *model.parameters(), hint=_diverged_hint(checkpoint, saved))
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
-            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp)
+            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp); saved = it + 1
         if callback is not None: callback(it + 1, losses)
     return losses

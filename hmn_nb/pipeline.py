@@ -4,12 +4,13 @@
 
 # %% ../nbs/09_pipeline.ipynb #668e1982
 from __future__ import annotations
-import json, os, time
+import json, os, shutil, time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
 import hmn_nb
-from .data import ImageData, DATASETS, get_device, load_data, show_grid
+from .data import ImageData, DATASETS, get_device, load_data, show_grid, atomic_write
 from .memory import budget_floats, storage_breakdown
 from .generator import HMN, PixelSet, SyntheticSet, save_condensed, load_condensed
 from .matching import MatchConfig, condense
@@ -18,10 +19,10 @@ from .aum import aum_config
 from .prune import STRATEGIES, BETA_GRID, image_aum, prune, prune_plan, choose_beta, removals_needed, aum_figure
 
 # %% auto #0
-__all__ = ['METHODS', 'RECIPES', 'PruneConfig', 'aum_training', 'beta_training', 'RunConfig', 'run_config_from',
-           'build_container', 'prune_stage', 'save_figures', 'RunResult', 'evaluation_record', 'write_json', 'run',
-           'read_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'Recipe', 'apply_changes', 'recipe_config',
-           'pruning_ablation', 'print_ablation']
+__all__ = ['METHODS', 'RUN_FILES', 'RECIPES', 'PruneConfig', 'aum_training', 'beta_training', 'RunConfig', 'run_config_from',
+           'build_container', 'prune_stage', 'save_figures', 'RunResult', 'evaluation_record', 'write_json',
+           'output_folder', 'output_lock', 'claim_output', 'run', 'read_run', 'eval_with', 'evaluate_saved',
+           'prune_saved', 'Recipe', 'apply_changes', 'recipe_config', 'pruning_ablation', 'print_ablation']
 
 # %% ../nbs/09_pipeline.ipynb #1ace2704
 @dataclass
@@ -88,6 +89,9 @@ def _check_run(self:RunConfig) -> RunConfig:
     if self.method not in METHODS: raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
     if not isinstance(self.ipc, int) or self.ipc < 1: raise ValueError(f"ipc must be a whole number of images, at least 1, not {self.ipc}")
     if not isinstance(self.seed, int) or not 0 <= self.seed < 2**63: raise ValueError(f"seed must be a whole number in [0, 2^63), not {self.seed}")
+    if self.dataset == 'digits' and self.root is not None: raise ValueError("digits comes with hmn_nb and needs no root (--root); leave it out")
+    if self.download and self.dataset not in ('svhn', 'cifar10', 'cifar100'):
+        raise ValueError(f"download (--download) applies to svhn, cifar10 and cifar100, not {self.dataset}")
     p = self.prune.check()
     if self.method != 'hmn' and p.over_budget > 0:
         raise ValueError(f"over-budget condensation and pruning apply to --method hmn (its images can be removed one by one), not {self.method}")
@@ -137,8 +141,8 @@ def prune_stage(model:SyntheticSet, data:ImageData, budget:int, p:PruneConfig, e
 def _save_fig(fig, path:Path):
     "Save a matplotlib figure atomically (temporary file, then rename) and close it."
     import matplotlib.pyplot as plt
-    tmp = path.with_name(f'.{path.name}.tmp')
-    fig.savefig(tmp, dpi=100, format=path.suffix[1:]); os.replace(tmp, path); plt.close(fig)
+    try: atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format=path.suffix[1:]))
+    finally: plt.close(fig)
 
 def save_figures(out:Path, model:SyntheticSet, data:ImageData, title:str, losses:list,
                  scored:SyntheticSet|None=None, aum=None, plan=None): # after pruning: the set before, its AUM, the plan
@@ -164,6 +168,7 @@ class RunResult:
     evaluations:list; prune:dict|None; storage:dict|None; hmn_layout:dict|None; match:dict|None
     loss_curve:dict|None; stages:dict; seconds:float; condense_seconds:float; eval_seconds:float
     config:dict; seed:int; device:str; root:str|None; size:int|None; version:str; argv:list|None = None
+    threads:int|None = None       # torch's CPU threads: results agree to the bit only at the same count
     model:SyntheticSet|None = field(default=None, repr=False, compare=False)    # the condensed set (not saved)
 
     def to_dict(self) -> dict: return {f.name: getattr(self, f.name) for f in fields(self) if f.name != 'model'}
@@ -175,7 +180,7 @@ class RunResult:
 def evaluation_record(ev:EvalResult, **extra) -> dict:
     "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
-                eval=ev.config, seconds=ev.seconds, device=ev.device, version=hmn_nb.__version__,
+                eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), version=hmn_nb.__version__,
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
 
 # %% ../nbs/09_pipeline.ipynb #1b6c6c4e
@@ -185,30 +190,80 @@ def _say(progress:bool, msg:str):
 
 def write_json(obj, path:Path):
     "Write JSON atomically (temporary file, then rename); refuses NaN and infinity, which JSON cannot hold."
-    tmp = path.with_name(f'.{path.name}.tmp')
-    tmp.write_text(json.dumps(obj, indent=2, allow_nan=False) + '\n'); os.replace(tmp, path)
+    text = json.dumps(obj, indent=2, allow_nan=False) + '\n'
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+# %% ../nbs/09_pipeline.ipynb #db2ae0c9
+try: import fcntl
+except ImportError: fcntl = None                                        # Windows
+RUN_FILES = ('checkpoint.pt', 'condensed.pt', 'condensed-over.pt', 'result.json', 'samples.png', 'loss.png', 'aum.png',
+             'condensed.pt.evaluations.json')
+
+def output_folder(out) -> Path:
+    "`out` as a folder path, checked and created."
+    if out is None or not str(out).strip(): raise ValueError("the output folder is empty; give one for the results (--out runs/NAME)")
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir(): raise ValueError(f"{out} is a file; give a folder for the results")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+@contextmanager
+def output_lock(out:Path):
+    "Hold an exclusive lock on folder `out` while writing there; refuse if another process holds it."
+    f = open(out/'.lock', 'a+')
+    try:
+        try:
+            if fcntl is not None: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else: import msvcrt; msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            f.seek(0); who = f.read().strip()
+            raise ValueError(f"{out} is in use by another hmn_nb process{f' (pid {who})' if who else ''}; "
+                             f"wait for it to finish, or choose another output folder") from None
+        f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+        yield out
+    finally: f.close()
+
+# %% ../nbs/09_pipeline.ipynb #1503649f
+def claim_output(out:Path, fresh:bool, method:str):
+    "Refuse a folder holding a finished run or another method's checkpoint; with `fresh`, remove a run's files first."
+    if fresh:
+        for f in RUN_FILES: (out/f).unlink(missing_ok=True)
+        return
+    if (out/'result.json').exists():
+        raise ValueError(f"{out} holds a finished run (result.json): evaluate it again with `hmn_nb evaluate {out}`, "
+                         f"choose another output folder, or start over with --fresh")
+    if method == 'random' and (out/'checkpoint.pt').exists():
+        raise ValueError(f"{out} holds the checkpoint of an unfinished condensation; choose another output folder, or --fresh to discard it")
 
 # %% ../nbs/09_pipeline.ipynb #0d33a9e1
 def run(cfg:RunConfig, # the whole run
         out=None, # folder for the files (condensed set, pictures, checkpoint, result.json); None: write nothing
-        fresh:bool=False, # discard a checkpoint in `out` instead of resuming from it
+        fresh:bool=False, # start over: remove an earlier run's files from `out` (else a checkpoint is resumed)
         progress:bool=True, # progress bars and stage announcements
         argv:list|None=None, # the command line, when it came from one (recorded)
         data:ImageData|None=None, # the data set, already loaded (else loaded from `cfg`)
        ) -> RunResult:
     "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
-    t0, cfg = time.time(), cfg.check()
-    out = Path(out) if out is not None else None
-    if out is not None and out.exists() and not out.is_dir(): raise ValueError(f"{out} is a file; give a folder for the results")
-    device = get_device(cfg.device)
+    cfg = cfg.check(); get_device(cfg.device)
+    if out is None: return _run(cfg, None, progress, argv, data)
+    d = Path(out).expanduser().absolute()
+    top = next((a for a in reversed([d, *d.parents]) if not a.exists()), None)     # the first folder the run creates
+    try:
+        with output_lock(output_folder(out)) as o:
+            claim_output(o, fresh, cfg.method)
+            return _run(cfg, o, progress, argv, data)
+    except BaseException:                             # failed before writing anything: leave the file system as found
+        if top is not None and top.is_dir() and [f for f in top.rglob('*') if not f.is_dir()] == [d/'.lock']: shutil.rmtree(top)
+        raise
+
+def _run(cfg:RunConfig, out:Path|None, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
+    "`run` once its output folder is claimed."
+    t0, device = time.time(), get_device(cfg.device)
     _say(progress, f"loading {cfg.dataset}")
     data = data.to(device) if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, device=device, progress=progress)
     budget, stages = budget_floats(cfg.ipc, data.num_classes, data.shape), {'load': time.time() - t0}
     model = build_container(cfg, data)                                              # step 1
-    ck = None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True); ck = out/'checkpoint.pt'
-        if fresh and ck.exists(): ck.unlink()
+    ck = out/'checkpoint.pt' if out is not None else None
     losses, t = [], time.time()
     if cfg.method != 'random':                                                      # step 2
         _say(progress, f"{'warm start and ' if cfg.method == 'hmn' and cfg.match.warm_start else ''}matching: "
@@ -241,7 +296,8 @@ def run(cfg:RunConfig, # the whole run
         hmn_layout=asdict(layout) if layout else None, match=asdict(cfg.match) if losses else None,
         loss_curve=dict(every=step, values=losses[::step]) if losses else None, stages=stages,
         seconds=time.time() - t0, condense_seconds=stages['condense'], eval_seconds=ev.seconds, config=cfg.to_dict(),
-        seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv, model=model)
+        seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
+        threads=torch.get_num_threads(), model=model)
     if out is not None: write_json(res.to_dict(), out/'result.json')
     return res
 
@@ -260,6 +316,13 @@ def read_run(path) -> tuple:
     if not isinstance(result, dict) or not {'budget_floats', 'dataset', 'eval'} <= set(result):
         raise ValueError(f"{rj} is not an hmn_nb result (no budget_floats / dataset / eval)")
     return f, rj, result
+
+def _field(result:dict, key:str, kind:type, path):
+    "`result[key]`, checked to be a `kind`: a clear error for a damaged result.json."
+    v = result.get(key)
+    if not isinstance(v, kind) or (kind is int and isinstance(v, bool)):
+        raise ValueError(f"{path} is damaged: {key} is {v!r}, not {kind.__name__}; restore it, or condense again")
+    return v
 
 # %% ../nbs/09_pipeline.ipynb #48519a2d
 def eval_with(base:dict, # recorded `EvalConfig` settings
@@ -288,17 +351,23 @@ def evaluate_saved(path, # a run folder or a condensed file
                    root=None, # where the data set is, when not where it was (or not recorded)
                    device:str='auto', progress:bool=True) -> dict:
     "Evaluate a saved condensed set again and append the record to its evaluations; return the record."
+    f, _, _ = read_run(path)
+    with output_lock(f.parent): return _evaluate_saved(path, changes, root, device, progress)
+
+def _evaluate_saved(path, changes, root, device, progress) -> dict:
+    "`evaluate_saved` with its folder locked."
     f, rj, result = read_run(path)
     cond = load_condensed(f)
     changes = {k: v for k, v in (changes or {}).items() if v is not None}
-    ev = eval_with(result['eval'] if result else asdict(EvalConfig()), changes)
+    ev = eval_with(_field(result, 'eval', dict, rj) if result else asdict(EvalConfig()), changes)
+    past = _field(result, 'evaluations', list, rj) if result and 'evaluations' in result else []     # checked before the work
     dev = get_device(device)
     data = _data_for(cond, result or {}, root, dev, progress)
     x, y = cond.images(dev)
     rec = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress), file=f.name, changes=changes)
     if rj is not None and f.name == 'condensed.pt':
-        result = json.loads(rj.read_text())                        # re-read: another evaluation may have finished meanwhile
-        result.setdefault('evaluations', []).append(rec); write_json(result, rj)
+        result['evaluations'] = past + [rec]
+        write_json(result, rj)
     else:
         side = f.with_name(f.name + '.evaluations.json')
         prev = json.loads(side.read_text()) if side.exists() else {'evaluations': []}
@@ -311,18 +380,26 @@ def prune_saved(path, # a run folder holding an over-budget HMN
                 eval_changes:dict|None=None, # evaluation settings to change from the recorded ones
                 seed:int|None=None, device:str='auto', progress:bool=True) -> dict:
     "Prune the over-budget HMN of a finished run to its budget, evaluate it, update the run's files; return result.json."
-    t0 = time.time()
     f, rj, before = read_run(path)
     if before is None: raise ValueError(f"{path} has no result.json; give the --out folder of an hmn_nb condense run")
-    cond, d = load_condensed(f), f.parent
-    budget = int(before['budget_floats'])
-    if not isinstance(cond.model, HMN): raise ValueError(f"{f} holds a pixel set; only HMN results can be pruned")
+    with output_lock(f.parent): return _prune_saved(f.parent, p, eval_changes, seed, device, progress)
+
+def _prune_saved(d:Path, p, eval_changes, seed, device, progress) -> dict:
+    "`prune_saved` with `d` locked; it prunes condensed-over.pt when there is one, so an interrupted prune can be rerun."
+    t0 = time.time()
+    f, rj, before = read_run(d)
+    budget = _field(before, 'budget_floats', int, rj)
+    if before.get('prune'):
+        raise ValueError(f"{d} is already pruned (its set before pruning is condensed-over.pt); nothing changed")
+    src = d/'condensed-over.pt' if (d/'condensed-over.pt').exists() else f
+    cond = load_condensed(src)
+    if not isinstance(cond.model, HMN): raise ValueError(f"{src} holds a pixel set; only HMN results can be pruned")
     if cond.model.storage_floats() <= budget:
         raise ValueError(f"{d} is already within its budget ({cond.model.storage_floats():,} of {budget:,} floats); nothing to prune, nothing changed")
     p = (p or PruneConfig()).check()
     if p.strategy == 'none': raise ValueError("pruning with strategy 'none' would change nothing; choose double-end, easy, hard or random")
-    seed = before.get('seed', 0) if seed is None else seed
-    ev = eval_with(before['eval'], {**(eval_changes or {}), 'seed': seed})
+    seed = _field(before, 'seed', int, rj) if seed is None else seed
+    ev = eval_with(_field(before, 'eval', dict, rj), {**(eval_changes or {}), 'seed': seed})
     dev = get_device(device)
     data = _data_for(cond, before, None, dev, progress)
     _say(progress, "AUM scoring and pruning")
@@ -331,14 +408,15 @@ def prune_saved(path, # a run folder holding an over-budget HMN
     with torch.no_grad(): x, y = pruned.generate()
     r = evaluate(x, y, data, ev, dev, progress=progress)
     info = {**(cond.meta.get('info') or {}), 'prune': report}
-    if not (d/'condensed-over.pt').exists(): save_condensed(d/'condensed-over.pt', cond.model, data, **cond.meta.get('info', {}))
+    if src == f: save_condensed(d/'condensed-over.pt', cond.model, data, **cond.meta.get('info', {}))
     save_condensed(d/'condensed.pt', pruned, data, **info)
     save_figures(d, pruned, data, f"{before['dataset']}, {before['method']}, IPC {before['ipc']}, pruned: {r.mean:.1f} ± {r.std:.1f}%",
                  info.get('losses') or [], cond.model, aum, plan)
     result = {**before, 'acc_mean': r.mean, 'acc_std': r.std, 'accs': r.accs, 'eval_runs': len(r.accs), 'test_images': r.test_images,
               'eval': r.config, 'eval_seconds': r.seconds, 'storage_floats': pruned.storage_floats(),
               'images_per_class': pruned.images_per_class, 'within_budget': pruned.storage_floats() <= budget, 'prune': report,
-              'seconds': time.time() - t0, 'evaluations': before.get('evaluations', []) + [evaluation_record(r, file='condensed.pt', pruned=True)],
+              'seconds': time.time() - t0, 'evaluations': (_field(before, 'evaluations', list, rj) if 'evaluations' in before else [])
+              + [evaluation_record(r, file='condensed.pt', pruned=True)],
               'before_pruning': {k: before.get(k) for k in ('storage_floats', 'images_per_class', 'acc_mean', 'acc_std', 'accs')}}
     write_json(result, rj)
     return result
@@ -364,20 +442,21 @@ def _gpu_short(dataset:str, ipc:int) -> dict:
                 prune=dict(aum_epochs=30, beta_runs=1))
 
 # %% ../nbs/09_pipeline.ipynb #182f156a
-_CPU = {  # (dataset, ipc) -> (iters, inner, eval steps, eval test subset); see `_MEASURED` for the ones run here
+_CPU = {  # (dataset, ipc) -> (iters, inner, eval steps, eval test subset[, eval runs]); `_MEASURED` has the ones run here
     ('digits', 1): (8, 8, 300, None), ('digits', 10): (6, 6, 300, None), ('digits', 50): (4, 5, 300, None),
     ('svhn', 1): (20, 10, 300, 2000), ('svhn', 10): (6, 8, 500, 2000), ('svhn', 50): (5, 6, 800, 2000),
     ('cifar10', 1): (20, 10, 300, 2000), ('cifar10', 10): (6, 8, 500, 2000), ('cifar10', 50): (5, 6, 800, 2000),
     ('cifar100', 1): (3, 6, 300, 2000), ('cifar100', 10): (1, 5, 500, 2000), ('cifar100', 50): (1, 3, 800, 2000),
-    ('tinyimagenet', 1): (1, 2, 200, 2000), ('tinyimagenet', 10): (1, 2, 200, 2000), ('tinyimagenet', 50): (1, 1, 200, 2000)}
+    ('tinyimagenet', 1): (1, 2, 200, 2000, 3), ('tinyimagenet', 10): (1, 1, 200, 2000, 3), ('tinyimagenet', 50): (1, 1, 200, 2000, 3)}
 
 def _cpu(dataset:str, ipc:int) -> dict:
     "About 20 minutes on 2 CPU cores (digits: the 4-minute tutorial job): at budget, short evaluation on a test subset."
-    iters, inner, steps, test = _CPU[dataset, ipc]
+    iters, inner, steps, test, *runs = _CPU[dataset, ipc]
     if dataset == 'digits':
         return dict(match=dict(iters=iters, inner=inner, width=64, batch_syn=10), eval=dict(steps=steps, width=64),
                     prune=dict(aum_epochs=20, beta_runs=1))
-    return dict(match=dict(iters=iters, inner=inner), eval=dict(steps=steps, test_size=test), prune=dict(over_budget=0.0))
+    return dict(match=dict(iters=iters, inner=inner), eval=dict(steps=steps, test_size=test, **{'runs': r for r in runs}),
+                prune=dict(over_budget=0.0))
 
 # %% ../nbs/09_pipeline.ipynb #ec577ad3
 _MEASURED = {  # recipe -> (seconds, accuracy) of `hmn_nb condense --recipe NAME` on 2 CPU cores, measured below

@@ -92,7 +92,7 @@ def _run_args(p, out:bool=True):
     g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
-        g.add_argument('--fresh', action='store_true', help='discard a checkpoint in --out instead of resuming from it')
+        g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
     g.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars or stage messages')
 
 # %% ../nbs/10_cli.ipynb #5a4e59b7

@@ -231,9 +231,7 @@ def _check_condensed(obj:dict, path):
     if not isinstance(obj.get('state'), dict) or not all(isinstance(t, torch.Tensor) for t in obj['state'].values()):
         bad("state is not a dict of tensors")
     for k, t in obj['state'].items():
-        if t.is_floating_point() and not torch.isfinite(t).all():
-            raise ValueError(f"{path} holds NaN or infinite values in {k}: the condensation that wrote it diverged; "
-                             f"condense again (a lower learning rate, or from an earlier checkpoint)")
+        check_finite(f'{path} ({k})', t, hint='the condensation that wrote it diverged; condense again (a lower learning rate)')
 
 
 # %% ../nbs/05_generator.ipynb #c8f6cefb

@@ -244,21 +244,21 @@ def run(cfg:RunConfig, # the whole run
         data:ImageData|None=None, # the data set, already loaded (else loaded from `cfg`)
        ) -> RunResult:
     "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
-    cfg = cfg.check(); get_device(cfg.device)
-    if out is None: return _run(cfg, None, progress, argv, data)
+    cfg, device = cfg.check(), get_device(cfg.device)                # both checked before any folder is made
+    if out is None: return _run(cfg, device, None, progress, argv, data)
     d = Path(out).expanduser().absolute()
     top = next((a for a in reversed([d, *d.parents]) if not a.exists()), None)     # the first folder the run creates
     try:
         with output_lock(output_folder(out)) as o:
             claim_output(o, fresh, cfg.method)
-            return _run(cfg, o, progress, argv, data)
+            return _run(cfg, device, o, progress, argv, data)
     except BaseException:                             # failed before writing anything: leave the file system as found
         if top is not None and top.is_dir() and [f for f in top.rglob('*') if not f.is_dir()] == [d/'.lock']: shutil.rmtree(top)
         raise
 
-def _run(cfg:RunConfig, out:Path|None, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
+def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
     "`run` once its output folder is claimed."
-    t0, device = time.time(), get_device(cfg.device)
+    t0 = time.time()
     _say(progress, f"loading {cfg.dataset}")
     data = data.to(device) if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, device=device, progress=progress)
     budget, stages = budget_floats(cfg.ipc, data.num_classes, data.shape), {'load': time.time() - t0}

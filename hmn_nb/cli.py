@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #420523c5
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, errno, json, os, sys
 from pathlib import Path
 import hmn_nb
 from .data import DATASETS
@@ -246,7 +246,12 @@ def _error_line(e:Exception) -> tuple:
     "(one line saying what went wrong and what to do, exit status) for an exception that ends a command."
     first = lambda s: (str(s).strip().splitlines() or [''])[0]
     if isinstance(e, OSError) and e.filename is not None:
-        return f"error: {e.filename}: {e.strerror or first(e)} (check that it exists, is writable and that the disk has room)", 2
+        again = "then run the same command again (finished work is kept)"
+        todo = {errno.ENOSPC: f"no space left on its disk; free some space or choose a folder on another disk, {again}",
+                errno.EDQUOT: f"disk quota exceeded; free some space or choose a folder on another disk, {again}",
+                errno.EROFS: f"the file system is read-only; choose a folder on a writable disk (or remount it), {again}",
+                errno.EACCES: f"permission denied; choose a folder you may write to (or change its permissions), {again}"}
+        return f"error: {e.filename}: {todo.get(e.errno) or f'{e.strerror or first(e)} (check that it exists and is readable)'}", 2
     if isinstance(e, (ValueError, OSError)): return f"error: {first(e)}", 2
     if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and 'memory' in str(e).lower()):
         return (f"error: out of memory ({first(e)[:120]}); use a smaller --ipc, --width or --size, fewer --eval-runs, "

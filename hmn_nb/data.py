@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #300dab71
 from __future__ import annotations
-import hashlib, json, os, pickle, random, tempfile, warnings
+import errno, hashlib, json, os, pickle, random, shutil, tempfile, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,11 +149,18 @@ def default_root() -> Path:
     return Path(os.environ.get('HMN_NB_DATA', Path.home()/'.cache'/'hmn_nb'/'data')).expanduser()
 
 # %% ../nbs/00_data.ipynb #4cb137d4
-def _present(*paths) -> bool: return all(os.path.isfile(p) for p in paths)
-
-class _SVHN(torchvision.datasets.SVHN):
-    "torchvision's SVHN, accepting `.mat` files already on disk without recomputing their md5."
-    def _check_integrity(self): return _present(os.path.join(self.root, self.filename))
+def _read_svhn(path:Path) -> tuple:
+    "(pixels (N, 3, 32, 32) uint8, labels 0-9) from one of SVHN's .mat files, checked (MATLAB data is read, never run)."
+    import scipy.io
+    try: m = scipy.io.loadmat(path)
+    except Exception as e:
+        raise ValueError(f"{path} is not an SVHN .mat file that can be read ({type(e).__name__}: {e}); replace it with the official file") from None
+    x, y = m.get('X'), m.get('y')
+    if not (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 4 and x.shape[:3] == (32, 32, 3) and
+            isinstance(y, np.ndarray) and y.dtype.kind in 'iu' and y.size == x.shape[3] and ((y >= 1) & (y <= 10)).all()):
+        raise ValueError(f"{path} does not hold SVHN data ('X': uint8 pixels 32 x 32 x 3 x N, 'y': N labels in 1..10); "
+                         f"replace it with the official file")
+    return np.ascontiguousarray(x.transpose(3, 2, 0, 1)), (y.reshape(-1).astype(np.int64) % 10).tolist()   # label 10 is digit 0
 
 # %% ../nbs/00_data.ipynb #3c7e50eb
 def _numpy_core(): return getattr(np, '_core', None) or np.core        # numpy 2 renamed numpy.core
@@ -223,10 +230,14 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                                 f"{name} there, or point root (--root) at the folder that holds {files}.")
     missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) "
                                           f"to fetch them, or point root (--root) at the folder that holds them.")
-    if name == 'svhn': # SVHN: data (N, 3, 32, 32) uint8, labels 0-9 (torchvision maps '10' to 0)
-        try: tr, te = (_SVHN(str(root), split=s, download=download) for s in ('train', 'test'))
-        except RuntimeError as e: raise missing(e) from None
-        xtr, ytr, xte, yte, classes = tr.data, tr.labels, te.data, te.labels, [str(i) for i in range(10)]
+    if name == 'svhn':                   # torchvision only fetches the files, from its list of addresses and md5s
+        paths = {}
+        for s in ('train', 'test'):
+            url, file, md5 = torchvision.datasets.SVHN.split_list[s]; paths[s] = root/file
+            if not paths[s].is_file() and not download: raise missing(f"{file} is missing")
+            if not paths[s].is_file(): torchvision.datasets.utils.download_url(url, str(root), filename=file, md5=md5)
+        (xtr, ytr), (xte, yte) = (_read_svhn(paths[s]) for s in ('train', 'test'))
+        classes = [str(i) for i in range(10)]
     else:
         cls, train, test, meta = _CIFAR[name][:4]
         absent = [f for f in train + [test, meta] if not (root/folder/f).is_file()]
@@ -286,6 +297,14 @@ def _umask() -> int:
     "The process's file-creation mask."
     m = os.umask(0); os.umask(m); return m
 
+def _fsync(path):
+    "Flush file or folder `path` to the disk (a no-op where the system cannot open folders)."
+    try: fd = os.open(path, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    except OSError: pass                                 # some file systems cannot sync a folder
+    finally: os.close(fd)
+
 def atomic_write(path, write, # write(tmp): writes the whole file to the temporary path `tmp`
                 ):
     "Write `path` through a temporary file in the same folder, then rename: readers never see half a file."
@@ -295,11 +314,16 @@ def atomic_write(path, write, # write(tmp): writes the whole file to the tempora
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())                 # the permissions of any new file, not mkstemp's private ones
+        _fsync(tmp)                                      # on disk before it takes the name: a power cut leaves old or new
         os.replace(tmp, path)
+        _fsync(path.parent)                              # and the rename itself
     except BaseException as e:
+        full = isinstance(e, RuntimeError) and shutil.disk_usage(path.parent).free < 2**20
         if os.path.exists(tmp): os.remove(tmp)
-        # torch.save reports a failed write (a full disk, a file-size limit) as RuntimeError
+        # torch.save reports a failed write as RuntimeError ("unexpected pos ..."): a full disk, or a file-size limit
+        if full: raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
         if isinstance(e, RuntimeError): raise OSError(f"cannot write {path} ({str(e).splitlines()[0] if str(e) else 'write failed'})") from None
+        if isinstance(e, OSError) and e.filename is None and e.errno: raise OSError(e.errno, e.strerror, str(path)) from None
         raise
 
 def atomic_save(obj, path):

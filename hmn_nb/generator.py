@@ -298,8 +298,9 @@ def export_images(cond:Condensed, # a loaded condensed set
     px = (x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()       # (N, H, W, C)
     classes = cond.meta['classes']
     names = [_folder_name(c, n, len(str(len(classes) - 1))) for c, n in enumerate(classes)]
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
-    try:
+    tmp = None
+    try:                                   # written beside it, then renamed: a failed export leaves nothing behind
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
         for n in names: (tmp/n).mkdir()
         for j, (a, c) in enumerate(zip(px, y.tolist())):
             Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp/names[c]/f'{j:06d}.png')
@@ -307,6 +308,7 @@ def export_images(cond:Condensed, # a loaded condensed set
             mean=cond.meta['mean'], std=cond.meta['std'], dataset=cond.meta.get('dataset')), indent=2) + '\n')
         if folder.exists(): folder.rmdir()
         os.replace(tmp, folder)
+    except OSError as e: raise (OSError(e.errno, e.strerror, str(folder)) if e.errno else e) from None   # named as given
     finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+        if tmp is not None and tmp.exists(): shutil.rmtree(tmp)
     return folder

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, errno, json, os, sys
 from pathlib import Path
 import hmn_nb
-from .data import DATASETS
+from .data import DATASETS, tune_allocator
 from .generator import load_condensed, export_images
 from .matching import METRICS
 from .prune import STRATEGIES
@@ -266,6 +266,7 @@ def main(argv:list|None=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
+    if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_data
     try: print(_COMMANDS[args.command](args), flush=True)
     except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1

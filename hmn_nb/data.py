@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #300dab71
 from __future__ import annotations
-import errno, hashlib, json, os, pickle, random, shutil, tempfile, warnings
+import ctypes, errno, hashlib, json, os, pickle, platform, random, shutil, tempfile, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +16,11 @@ from PIL import Image
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['STATS', 'IMG_EXTS', 'CACHE_VERSION', 'DATASETS', 'get_device', 'Diverged', 'check_finite', 'normalize', 'denormalize',
-           'ImageData', 'from_pixels', 'load_digits_data', 'default_root', 'safe_unpickle', 'load_torchvision_data',
-           'read_images', 'atomic_write', 'atomic_save', 'cached_images', 'load_imagefolder_data',
-           'load_tinyimagenet_data', 'load_data', 'ClassSampler', 'sample_per_class', 'show_grid']
+__all__ = ['STATS', 'IMG_EXTS', 'CACHE_VERSION', 'DATASETS', 'get_device', 'tune_allocator', 'Diverged', 'check_finite',
+           'normalize', 'denormalize', 'ImageData', 'from_pixels', 'load_digits_data', 'default_root', 'safe_unpickle',
+           'load_torchvision_data', 'read_images', 'atomic_write', 'atomic_save', 'cached_images',
+           'load_imagefolder_data', 'load_tinyimagenet_data', 'load_data', 'ClassSampler', 'sample_per_class',
+           'show_grid']
 
 # %% ../nbs/00_data.ipynb #27227dc2
 def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
@@ -37,6 +38,16 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
     if dev.type == 'mps' and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)")
     return dev
+
+# %% ../nbs/00_data.ipynb #9d98d13a
+_MALLOPT = {'M_TRIM_THRESHOLD': (-1, 2**30), 'M_MMAP_MAX': (-4, 0)}   # mallopt's parameter numbers, and our values
+
+def tune_allocator() -> dict:
+    "Keep big blocks on glibc's heap and freed memory for reuse (see above); the settings applied, {} where there is no glibc."
+    if platform.system() != 'Linux' or platform.libc_ver()[0] != 'glibc': return {}
+    try: mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError): return {}
+    return {k: v for k, (p, v) in _MALLOPT.items() if mallopt(p, v) == 1}
 
 # %% ../nbs/00_data.ipynb #20b1218c
 class Diverged(ValueError):

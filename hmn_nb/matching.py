@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_matching.ipynb #a69112d3
 from __future__ import annotations
-import json, math
+import json, math, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
@@ -161,6 +161,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
              checkpoint:str|Path|None=None, # file to checkpoint to and resume from
              progress:bool=True,
              callback=None, # called as callback(iteration, losses) after each outer iteration
+             times:dict|None=None, # when given, receives the seconds of the warm start and of matching
             ) -> list:
     "Train `model` by gradient matching against `data`; return the mean matching loss of every matching step."
     cfg = (cfg or MatchConfig()).check()
@@ -172,9 +173,10 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
         start, losses = load_checkpoint(checkpoint, model, opt, g, fp)
         if start > cfg.iters: raise ValueError(f"checkpoint {checkpoint} is at network {start}, past the {cfg.iters} asked for; "
                                                f"ask for at least {start}, or delete it to start over")
-    saved = start                                                     # the last network whose state is on disk
+    saved, t = start, time.time()                                     # the last network whose state is on disk
     if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
         warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
+    if times is not None: times['warm_start'], t = time.time() - t, time.time()
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
     dsa, C, H, _ = DSA(cfg.augment), *data.shape
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
@@ -198,4 +200,5 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
             save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp); saved = it + 1
         if callback is not None: callback(it + 1, losses)
+    if times is not None: times['matching'] = time.time() - t
     return losses

@@ -128,12 +128,12 @@ def prune_stage(model:SyntheticSet, data:ImageData, budget:int, p:PruneConfig, e
     if not isinstance(model, HMN) or p.strategy == 'none' or removals_needed(model, budget) == 0: return model, None, None, None
     t = time.time()
     aum = image_aum(model, data, aum_training(p, ev, seed), progress=progress)
-    search, beta = None, (p.beta if p.beta is not None else 0.0)
+    search, beta, t_aum = None, (p.beta if p.beta is not None else 0.0), time.time() - t
     if p.strategy == 'double-end' and p.beta is None:
         search = choose_beta(model, aum, budget, data, grid=p.grid, cfg=beta_training(p, ev), val_per_class=p.val_per_class, progress=progress)
         beta = search['beta']
     pruned, report = prune(model, aum, budget, p.strategy, beta, seed=seed)
-    report.update(beta_search=search, aum=asdict(aum_training(p, ev, seed)), seconds=time.time() - t,
+    report.update(beta_search=search, aum=asdict(aum_training(p, ev, seed)), seconds=time.time() - t, aum_seconds=t_aum,
                   aum_summary=dict(min=float(aum.min()), median=float(aum.median()), max=float(aum.max())))
     return pruned, report, aum, prune_plan(aum, removals_needed(model, budget), p.strategy, beta, seed)
 
@@ -268,7 +268,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     if cfg.method != 'random':                                                      # step 2
         _say(progress, f"{'warm start and ' if cfg.method == 'hmn' and cfg.match.warm_start else ''}matching: "
                        f"{cfg.match.iters} networks x {cfg.match.inner} steps, {model.images_per_class} images per class")
-        losses = condense(model, data, cfg.match, cfg.seed, ck, progress=progress)
+        losses = condense(model, data, cfg.match, cfg.seed, ck, progress=progress, times=stages)
     stages['condense'] = time.time() - t
     info = dict(method=cfg.method, ipc=cfg.ipc, budget_floats=budget, over_budget=cfg.prune.over_budget, seed=cfg.seed,
                 losses=losses, match=asdict(cfg.match) if losses else None, root=cfg.root, size=cfg.size, argv=argv)
@@ -277,6 +277,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     if cfg.prune.active and model.storage_floats() > budget: _say(progress, "AUM scoring and pruning")
     model, report, aum, plan = prune_stage(model, data, budget, cfg.prune, cfg.eval, cfg.seed, progress)   # steps 3-4
     stages['prune'] = time.time() - t
+    if report: stages.update(aum=report['aum_seconds'], beta_search=report['seconds'] - report['aum_seconds'])
     if out is not None: save_condensed(out/'condensed.pt', model, data, **info, prune=report)
     _say(progress, f"evaluation: {cfg.eval.runs} fresh networks")
     with torch.no_grad(): x, y = model.generate()

@@ -39,7 +39,7 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
         raise ValueError("device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)")
     return dev
 
-# %% ../nbs/00_data.ipynb #9d98d13a
+# %% ../nbs/00_data.ipynb #799ecb1b
 _MALLOPT = {'M_TRIM_THRESHOLD': (-1, 2**30), 'M_MMAP_MAX': (-4, 0)}   # mallopt's parameter numbers, and our values
 
 def tune_allocator() -> dict:

@@ -40,7 +40,8 @@ _FLAGS = {  # option dest -> RunConfig settings it sets
     'iters': ['match.iters'], 'inner': ['match.inner'], 'width': ['match.width', 'eval.width'], 'metric': ['match.metric'],
     'warm_start': ['match.warm_start'], 'over_budget': ['prune.over_budget'], 'prune': ['prune.strategy'],
     'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
-    'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'seed': ['seed'], 'device': ['device']}
+    'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'seed': ['seed'], 'device': ['device'],
+    'compile': ['match.compile'], 'precision': ['match.precision', 'eval.precision']}
 
 # %% ../nbs/10_cli.ipynb #8156d165
 def _data_args(p, recipe:bool=True):
@@ -64,6 +65,8 @@ def _method_args(p):
     g.add_argument('--width', type=_number(int, 1, 4096), help='ConvNet width for matching and evaluation (paper: 128)')
     g.add_argument('--metric', choices=METRICS, help='gradient distance (default: dc)')
     g.add_argument('--warm-start', type=_number(int, 0), help='HMN: steps fitting real images before matching, 0 for none (default: 400)')
+    g.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
+                   help="torch.compile the matching step: about a minute once, then faster steps (default: the recipe's)")
 
 # %% ../nbs/10_cli.ipynb #b73538b2
 def _prune_args(p, over:bool=True):
@@ -90,6 +93,8 @@ def _run_args(p, out:bool=True):
     g = p.add_argument_group('run')
     g.add_argument('--seed', type=_number(int, 0, 2**63 - 1), help='the one seed of everything random (default: 0)')
     g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
+    g.add_argument('--precision', choices=('fp32', 'bf16', 'auto'),
+                   help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 on a CPU that computes it natively")
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
         g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
@@ -98,7 +103,7 @@ def _run_args(p, out:bool=True):
 # %% ../nbs/10_cli.ipynb #5a4e59b7
 _EXAMPLES = {
     'condense': """examples:
-  hmn_nb condense --dataset digits --ipc 1 --out runs/digits        the README's job, about 4 min on a CPU
+  hmn_nb condense --dataset digits --ipc 1 --out runs/digits        the README's job, about 3.5 min on a CPU
   hmn_nb condense --recipe cifar10-ipc1-cpu --root data/cifar10     CIFAR-10 in about 20 min on 2 CPU cores
   hmn_nb condense --recipe cifar10-ipc10-gpu-short --download --root data   about 30 min on a GPU""",
     'evaluate': """examples:
@@ -195,7 +200,8 @@ def condense(args) -> str:
 def prune_command(args) -> str:
     "`hmn_nb prune DIR`: prune a saved over-budget HMN, evaluate it, update DIR; return the line to print."
     p = PruneConfig(strategy=args.prune or 'double-end', beta=args.beta, **({'aum_epochs': args.aum_epochs} if args.aum_epochs else {}))
-    changes = dict(runs=args.eval_runs, steps=args.eval_steps, epochs=args.eval_epochs, test_size=args.eval_test_size)
+    changes = dict(runs=args.eval_runs, steps=args.eval_steps, epochs=args.eval_epochs, test_size=args.eval_test_size,
+                   precision=args.precision)
     r = prune_saved(args.dir, p, changes, seed=args.seed, device=args.device or 'auto', progress=args.progress)
     return (f"{r['dataset']} IPC {r['ipc']} {r['method']}, pruned: {r['acc_mean']:.2f} ± {r['acc_std']:.2f}% over {r['eval_runs']} runs, "
             f"{r['images_per_class']} images/class, {r['storage_floats']:,} of {r['budget_floats']:,} floats -> {Path(args.dir)/'result.json'}")
@@ -203,7 +209,8 @@ def prune_command(args) -> str:
 # %% ../nbs/10_cli.ipynb #592d6434
 def evaluate_command(args) -> str:
     "`hmn_nb evaluate DIR_OR_FILE`: evaluate a saved set again; return the line to print."
-    changes = dict(runs=args.runs, steps=args.steps, epochs=args.epochs, test_size=args.test_size, seed=args.seed)
+    changes = dict(runs=args.runs, steps=args.steps, epochs=args.epochs, test_size=args.test_size, seed=args.seed,
+                   precision=args.precision)
     rec = evaluate_saved(args.path, changes, root=args.root, device=args.device or 'auto', progress=args.progress)
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')

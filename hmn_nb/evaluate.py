@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
 from .data import ImageData, sample_per_class, check_finite
-from .nets import ConvNet
+from .nets import ConvNet, PRECISIONS, autocast, resolve_precision
 from .augment import DSA, eval_strategy, parse_strategy
 
 # %% auto #0
@@ -36,6 +36,7 @@ class EvalConfig:
     runs:int = 5                # networks trained, each from its own seed
     seed:int = 0                # seeds the runs' initialisation, batches and augmentation
     test_size:int|None = None   # test on a fixed class-balanced subset of this many images; None: all
+    precision:str = 'fp32'      # the networks' arithmetic: 'fp32', 'bf16' or 'auto' (bf16 where native)
 
     def resolve(self, dataset:str) -> EvalConfig:
         "A copy with `augment` filled in for `dataset` (no flips for digit sets, no cutout alongside CutMix)."
@@ -52,6 +53,7 @@ class EvalConfig:
         if not 0 < self.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {self.decay_at}")
         if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
         if self.augment is not None: parse_strategy(self.augment)
+        if self.precision not in PRECISIONS: raise ValueError(f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}")
         return self
 
 # %% ../nbs/03_evaluate.ipynb #d0bc29e8
@@ -109,19 +111,23 @@ def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images 
         if aug is not None: xb = aug(xb, generator=g)
         if cfg.cutmix > 0 and torch.rand(1, generator=g, device=device).item() < cfg.cutmix:
             xb, p, kept = cutmix(xb, g)
-            out = net(xb)
+            with autocast(cfg.precision, device): out = net(xb)
             loss = kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
-        else: loss = F.cross_entropy(net(xb), yb)
+        else:
+            with autocast(cfg.precision, device): loss = F.cross_entropy(net(xb), yb)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if on_epoch is not None and (step + 1) % per_epoch == 0: on_epoch((step + 1) // per_epoch - 1)
     check_finite(f'the network trained in {label}', *net.parameters(), hint=f'the learning rate {cfg.lr} is too high for these images')
     return net
 
 @torch.no_grad()
-def test_accuracy(net:torch.nn.Module, x:torch.Tensor, y:torch.Tensor, batch:int=500) -> float:
+def test_accuracy(net:torch.nn.Module, x:torch.Tensor, y:torch.Tensor, batch:int=500,
+                  precision:str='fp32', # the arithmetic of the forward passes (see `EvalConfig`)
+                 ) -> float:
     "Top-1 accuracy of `net` on (x, y), in percent."
     net.eval()
-    correct = sum(int((net(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum()) for i in range(0, len(x), batch))
+    with autocast(precision, x.device):
+        correct = sum(int((net(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum()) for i in range(0, len(x), batch))
     return 100 * correct / max(1, len(x))
 
 # %% ../nbs/03_evaluate.ipynb #2bd9e6fd
@@ -162,6 +168,7 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
     "Train `cfg.runs` fresh networks, run r on `draw(r)`, and collect their test accuracies."
     cfg = (cfg or EvalConfig()).resolve(data.name).check()
     device = torch.device(device) if device is not None else data.device
+    cfg = replace(cfg, precision=resolve_precision(cfg.precision, device))          # what runs, never 'auto'
     xt, yt = (t.to(device) for t in test_split(data, cfg))
     t0, accs = time.time(), []
     runs = master_bar(range(cfg.runs)) if progress else range(cfg.runs)
@@ -169,7 +176,7 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
         x, y = (t.to(device) for t in draw(r))
         net = train_net(make_net(data, cfg, seed, device), x, y, cfg, seed, pbar=runs if progress else None,
                         label=f'{label} run {r + 1}/{cfg.runs}')
-        accs.append(test_accuracy(net, xt, yt))
+        accs.append(test_accuracy(net, xt, yt, precision=cfg.precision))
         if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {accs[-1]:.2f}%")
     return EvalResult(accs, asdict(cfg), len(x), len(x) / data.num_classes, len(xt), time.time() - t0,
                       str(device), extra or {})

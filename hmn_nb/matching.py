@@ -4,20 +4,20 @@
 
 # %% ../nbs/06_matching.ipynb #a69112d3
 from __future__ import annotations
-import json, math, time
-from dataclasses import dataclass, asdict
+import copy, json, math, time
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 from .data import ImageData, ClassSampler, atomic_save, check_finite, Diverged
-from .nets import ConvNet
+from .nets import ConvNet, PRECISIONS, autocast, resolve_precision
 from .augment import DSA, MATCH_STRATEGY
 from .generator import SyntheticSet, HMN, warm_start
 
 # %% auto #0
-__all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_step', 'train_net_real', 'make_optimizer',
-           'save_checkpoint', 'load_checkpoint', 'condense']
+__all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_step', 'compiled_term', 'train_net_real',
+           'make_optimizer', 'save_checkpoint', 'load_checkpoint', 'condense']
 
 # %% ../nbs/06_matching.ipynb #f3bd947f
 METRICS = ('l1', 'mse', 'cos', 'dc')
@@ -63,6 +63,8 @@ class MatchConfig:
     momentum_pixels:float = 0.5
     warm_start:int = 400        # steps fitting an HMN to real images first (0: none; see the generator notebook)
     checkpoint_every:int = 1    # outer iterations between checkpoints
+    precision:str = 'fp32'      # the matching network's arithmetic: 'fp32', 'bf16' or 'auto' (bf16 where native)
+    compile:bool = False        # torch.compile the two gradients of a match (see "Faster matching steps")
 
     def check(self) -> MatchConfig:
         "Raise a clear error for settings that cannot work."
@@ -70,6 +72,9 @@ class MatchConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
         if self.net_steps < 0 or self.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
         if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
+        if self.precision not in PRECISIONS: raise ValueError(f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}")
+        if self.compile and self.norm == 'batchnorm':
+            raise ValueError("compile needs a matching network without running statistics; use norm instancenorm, or leave compile off")
         return self
 
 # %% ../nbs/06_matching.ipynb #9f90c4f5
@@ -79,26 +84,78 @@ def match_step(model:SyntheticSet, net:ConvNet, sampler:ClassSampler, cfg:MatchC
     "L = Σ_c Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): accumulate each class's term into `model`'s gradients; return L / K."
     params, targets = matched_params(net, cfg.fc), list(model.parameters())
     dev, G, total = model.device, model.images_per_class, 0.0
+    term = compiled_term(net, cfg) if cfg.compile else None
     for c in range(model.num_classes):
         xr = sampler(c, cfg.batch_real)
         i = torch.randperm(G, generator=g)[:cfg.batch_syn].to(dev)
         xs = model(torch.full_like(i, c), i)
         xr, xs = dsa.siamese(xr, xs, generator=g)
         yr, ys = torch.full((len(xr),), c, device=dev), torch.full((len(xs),), c, device=dev)
-        gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
-        gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
+        if term is not None: total += term(xr, yr, xs, ys, targets); continue
+        with autocast(cfg.precision, dev):
+            gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
+            gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
         loss = sum(layer_distance(a, b, cfg.metric) for a, b in zip(gr, gs))
         torch.autograd.backward(loss, inputs=targets)
         total += loss.item()
     return total / model.num_classes
 
+# %% ../nbs/06_matching.ipynb #d2e33745
+_COMPILED = {}   # (architecture, device, metric, fc, bf16) -> compiled (real gradient, synthetic loss and gradient, all gradients)
+
+def _compiled(net:ConvNet, cfg:MatchConfig) -> tuple:
+    "The compiled functions of the networks shaped like `net` (built once per process): real, syn, full."
+    dev = next(net.parameters()).device
+    bf16, metric = resolve_precision(cfg.precision, dev) == 'bf16', cfg.metric
+    key = (repr(net), str(dev), metric, cfg.fc, bf16)
+    if key not in _COMPILED:
+        template = copy.deepcopy(net).requires_grad_(False)                 # the architecture: weights come as arguments
+        def ce(w, rest, x, y):
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+                return F.cross_entropy(torch.func.functional_call(template, {**w, **rest}, (x,)), y)
+        def real(w, rest, x, y): return torch.func.grad(ce)(w, rest, x, y)
+        def syn(xs, w, rest, gr, ys):
+            gs = torch.func.grad(ce)(w, rest, xs, ys)
+            return sum(layer_distance(gr[k], gs[k], metric) for k in gr)
+        def full(w, x, y): return torch.func.grad(ce)(w, {}, x, y)
+        _COMPILED[key] = tuple(torch.compile(f, dynamic=False) for f in (real, torch.func.grad_and_value(syn), full))
+    return _COMPILED[key]
+
+def _first_call(f, *args):
+    "`f(*args)`, with a compiler that cannot work on this machine reported in one line."
+    try: return f(*args)
+    except torch._dynamo.exc.BackendCompilerFailed as e:
+        raise ValueError(f"torch.compile cannot compile the matching step on this machine ({str(e).splitlines()[0][:200]}); "
+                         f"leave compile off") from None
+
+def compiled_term(net:ConvNet, # the matching network of this step; only its weights are used
+                  cfg:MatchConfig):
+    "term(xr, yr, xs, ys, targets) -> one class's matching loss, back-propagated into `targets`, by compiled functions."
+    real, syn, _ = _compiled(net, cfg)
+    matched = {id(p) for p in matched_params(net, cfg.fc)}
+    w = {n: p.detach() for n, p in net.named_parameters() if id(p) in matched}
+    rest = {n: p.detach() for n, p in net.named_parameters() if id(p) not in matched}
+    def term(xr, yr, xs, ys, targets) -> float:
+        dxs, loss = _first_call(syn, xs.detach(), w, rest, _first_call(real, w, rest, xr, yr), ys)
+        torch.autograd.backward(xs, dxs, inputs=targets)
+        return loss.item()
+    return term
+
 # %% ../nbs/06_matching.ipynb #63a04de8
 def train_net_real(net:ConvNet, opt, data:ImageData, cfg:MatchConfig, dsa:DSA, g:torch.Generator):
-    "`cfg.net_steps` SGD steps of `net` on random augmented real batches."
+    "`cfg.net_steps` SGD steps of `net` on random augmented real batches (their gradients compiled when `cfg.compile`)."
+    full = _compiled(net, cfg)[2] if cfg.compile and cfg.net_steps else None
     for _ in range(cfg.net_steps):
         i = torch.randint(len(data.x_train), (cfg.net_batch,), generator=g).to(data.device)
-        loss = F.cross_entropy(net(dsa(data.x_train[i], generator=g)), data.y_train[i])
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        xb, yb = dsa(data.x_train[i], generator=g), data.y_train[i]
+        opt.zero_grad(set_to_none=True)
+        if full is not None:
+            grads = _first_call(full, {n: p.detach() for n, p in net.named_parameters()}, xb, yb)
+            for n, p in net.named_parameters(): p.grad = grads[n]
+        else:
+            with autocast(cfg.precision, data.device): loss = F.cross_entropy(net(xb), yb)
+            loss.backward()
+        opt.step()
 
 # %% ../nbs/06_matching.ipynb #6edeb12a
 def make_optimizer(model:SyntheticSet, cfg:MatchConfig):
@@ -136,6 +193,7 @@ def load_checkpoint(path, model, opt, g, fingerprint:dict) -> tuple:
             and type(it) is int and it >= 0 and isinstance(losses, list) and all(type(l) is float for l in losses)
             and len(losses) == it * saved['config'].get('inner', -1) and isinstance(rng, torch.Tensor)
             and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)): raise damaged
+    for k, v in (('precision', 'fp32'), ('compile', False)): saved['config'].setdefault(k, v)   # written before these existed
     check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
     if saved != json.loads(json.dumps(fingerprint, sort_keys=True)):
         diff = sorted(k for k in set(saved['config']) | set(fingerprint['config'])
@@ -165,6 +223,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
             ) -> list:
     "Train `model` by gradient matching against `data`; return the mean matching loss of every matching step."
     cfg = (cfg or MatchConfig()).check()
+    cfg = replace(cfg, precision=resolve_precision(cfg.precision, data.device))     # a checkpoint records what runs
     g = torch.Generator().manual_seed(seed)
     opt = make_optimizer(model, cfg)
     fp = _fingerprint(model, cfg, seed, data)
@@ -181,6 +240,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     dsa, C, H, _ = DSA(cfg.augment), *data.shape
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
     if progress: bar.prefix = 'matching:'
+    if progress and cfg.compile: bar.comment = 'matching: compiling the matching step (once per process; about a minute on a CPU)'
     for it in bar:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))

@@ -5,10 +5,11 @@
 # %% ../nbs/01_nets.ipynb #e787a6a0
 from __future__ import annotations
 import math
+import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['NORMS', 'norm_layer', 'default_depth', 'ConvNet']
+__all__ = ['NORMS', 'PRECISIONS', 'norm_layer', 'default_depth', 'ConvNet', 'native_bf16', 'resolve_precision', 'autocast']
 
 # %% ../nbs/01_nets.ipynb #dde38e7a
 NORMS = ('instancenorm', 'batchnorm', 'layernorm', 'groupnorm', 'none')
@@ -57,3 +58,26 @@ class ConvNet(nn.Module):
 
     def embed(self, x): return self.features(x).flatten(1)           # (N, width * side * side)
     def forward(self, x): return self.classifier(self.embed(x))      # (N, num_classes)
+
+# %% ../nbs/01_nets.ipynb #7f41586f
+PRECISIONS = ('fp32', 'bf16', 'auto')
+
+def native_bf16(device:torch.device) -> bool:
+    "Whether `device` computes bfloat16 convolutions natively (a CPU with AVX512-BF16 or AMX, or a GPU that supports it)."
+    device = torch.device(device)
+    if device.type == 'cpu':
+        try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        except (AttributeError, RuntimeError): return False
+    return device.type == 'cuda' and torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
+
+def resolve_precision(precision:str, # one of `PRECISIONS`
+                      device:torch.device) -> str:
+    "'fp32' or 'bf16': what `precision` means on `device` ('auto': bf16 only on a CPU that computes it natively)."
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+    if precision != 'auto': return precision
+    return 'bf16' if torch.device(device).type == 'cpu' and native_bf16(device) else 'fp32'
+
+def autocast(precision:str, device:torch.device):
+    "A context in which network forward passes run at `precision` on `device`."
+    device = torch.device(device)
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=resolve_precision(precision, device) == 'bf16')

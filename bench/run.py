@@ -9,14 +9,19 @@ Parts
 - match:  milliseconds per class-match of gradient matching on CIFAR-sized data (digits upscaled to 3x32x32, so
           nothing is downloaded), with IDC's settings: ConvNet-3 of width 128 with instance norm, 64 real images per
           class, at most 128 synthetic images per class, colour/crop/cutout augmentation. Pixel sets at IPC 1 and 10,
-          HMNs at the same budgets (17 and 145 generated images per class; 128 of them per match at IPC 10).
+          HMNs at the same budgets (17 and 145 generated images per class; 128 of them per match at IPC 10). The
+          current code is timed eager in float32 (its default) and with the compiled step (the cpu recipes'
+          setting; compiling costs about a minute per case, before the timed calls); on a CPU with native bfloat16
+          also in bfloat16, eager and compiled (the cpu recipes' `precision auto` picks it there).
 - eval:   milliseconds per training step of an evaluation network (ConvNet-3 width 128, IDC's augmentation and
-          CutMix) on 10 images per class with batch 64 and on 50 images per class with batch 256.
+          CutMix) on 10 images per class with batch 64 and on 50 images per class with batch 256; the current code
+          in float32, and in bfloat16 where the CPU has it natively.
 - digits: README's default job (`hmn_nb condense --dataset digits --ipc 1`), run as a user runs it, in a child
           process, with the seconds of each stage and the accuracy from its result.json.
 
 The match and eval parts run in a fresh child process for each C allocator setting (glibc's defaults, then the
-tuning `hmn_nb.data.tune_allocator` applies, as the command line does), because the allocator is process-wide.
+tuning `hmn_nb.data.tune_allocator` applies, as the command line does), because the allocator is process-wide; the
+bfloat16 and compiled variants only in the second.
 With --old PATH (a folder holding an earlier checkout, e.g. `git worktree add ../old d68c035`), the same
 measurements of that code are taken back to back with the current code's, alternating, and every line prints
 current / old as a speed-up. Medians of --repeats measurements. Timings from two processes running at once are
@@ -54,10 +59,16 @@ def alternate(fns:dict, repeats:int, dev) -> dict:
     return {k: statistics.median(v) for k, v in times.items()}
 
 # ---------------------------------------------------------------------------------------------------------- match
-def match_case(pkg, kind:str, ipc:int, dev):
+def current_variants(pkg, dev) -> dict:
+    "The current code's settings timed besides its float32 default: compiled, and bfloat16 where `dev` has it natively."
+    v = {'current': {}, 'current-compiled': dict(compile=True)}
+    if pkg.nets.native_bf16(dev): v.update({'current-bf16': dict(precision='bf16'), 'current-bf16-compiled': dict(precision='bf16', compile=True)})
+    return v
+
+def match_case(pkg, kind:str, ipc:int, dev, **settings):
     "A callable doing one matching step of `pkg` (all 10 classes) for a pixel set or an HMN at `ipc`, and K."
     data = pkg.data.load_data('digits', channels=3, device=dev)
-    cfg = pkg.matching.MatchConfig(width=128, batch_real=64, batch_syn=128)
+    cfg = pkg.matching.MatchConfig(width=128, batch_real=64, batch_syn=128, **settings)
     if kind == 'pixels': model = pkg.generator.PixelSet.from_real(data, ipc).to(dev)
     else:
         lay = pkg.memory.hmn_layout('cifar10', data.shape, ipc)
@@ -72,17 +83,23 @@ def match_case(pkg, kind:str, ipc:int, dev):
         pkg.matching.match_step(model, net, sampler, cfg, dsa, g)
     return step, data.num_classes, model.images_per_class
 
-def bench_match(pkgs:dict, repeats:int, dev) -> dict:
+def variants(pkgs:dict, dev, all_variants:bool) -> dict:
+    "Name -> (package, settings) of every code and setting to time."
+    v = {k: (pkgs['current'], s) for k, s in current_variants(pkgs['current'], dev).items() if all_variants or not s}
+    return {**v, **({'old': (pkgs['old'], {})} if 'old' in pkgs else {})}
+
+def bench_match(pkgs:dict, repeats:int, dev, all_variants:bool=True) -> dict:
     out = {}
-    print(f"\nmatch: ms per class-match (CIFAR-sized, ConvNet-3 width 128, 64 real images), median of {repeats}")
+    print(f"\nmatch: ms per class-match (CIFAR-sized, ConvNet-3 width 128, 64 real images), median of {repeats}"
+          f"{' (compiling takes a minute per case)' if all_variants else ''}")
     for kind, ipc in (('pixels', 1), ('pixels', 10), ('hmn', 1), ('hmn', 10)):
-        cases = {k: match_case(p, kind, ipc, dev) for k, p in pkgs.items()}
+        cases = {k: match_case(p, kind, ipc, dev, **s) for k, (p, s) in variants(pkgs, dev, all_variants).items()}
         t = alternate({k: c[0] for k, c in cases.items()}, repeats, dev)
         K, G = cases['current'][1:]
         ms = {k: 1000 * v / K for k, v in t.items()}
         out[f'{kind}-ipc{ipc}'] = dict(ms=ms, images_per_class=G)
-        line = f"  {kind:6s} IPC {ipc:2d} ({G:3d} images/class): current {ms['current']:7.1f} ms"
-        if 'old' in ms: line += f"   old {ms['old']:7.1f} ms   speed-up x{ms['old'] / ms['current']:.2f}"
+        line = f"  {kind:6s} IPC {ipc:2d} ({G:3d} images/class): " + '   '.join(f"{k} {v:7.1f} ms" for k, v in ms.items())
+        if 'old' in ms: line += '   speed-up over old: ' + ', '.join(f"{k} x{ms['old'] / v:.2f}" for k, v in ms.items() if k != 'old')
         print(line, flush=True)
     base = out['pixels-ipc1']['ms']['current']
     print(f"  current code against its pixel IPC 1 step: " +
@@ -90,23 +107,25 @@ def bench_match(pkgs:dict, repeats:int, dev) -> dict:
     return out
 
 # ----------------------------------------------------------------------------------------------------------- eval
-def eval_case(pkg, ipc:int, bs:int, steps:int, dev):
+def eval_case(pkg, ipc:int, bs:int, steps:int, dev, **settings):
     "A callable training one evaluation network of `pkg` for `steps` steps on `ipc` real images per class."
     data = pkg.data.load_data('digits', channels=3, device=dev)
     i = pkg.data.sample_per_class(data.y_train, ipc, 10, torch.Generator().manual_seed(0)).to(dev)
     x, y = data.x_train[i], data.y_train[i]
-    cfg = pkg.evaluate.EvalConfig(steps=steps, width=128, batch_size=bs).resolve('cifar10')
+    cfg = pkg.evaluate.EvalConfig(steps=steps, width=128, batch_size=bs, **settings).resolve('cifar10')
     return lambda: pkg.evaluate.train_net(pkg.evaluate.make_net(data, cfg, 0), x, y, cfg, seed=0)
 
-def bench_eval(pkgs:dict, repeats:int, dev, steps:int=20) -> dict:
+def bench_eval(pkgs:dict, repeats:int, dev, steps:int=20, all_variants:bool=True) -> dict:
     out = {}
     print(f"\neval: ms per training step of an evaluation ConvNet-3 width 128 ({steps} steps per measurement), median of {repeats}")
     for ipc, bs in ((10, 64), (50, 256)):
-        t = alternate({k: eval_case(p, ipc, bs, steps, dev) for k, p in pkgs.items()}, repeats, dev)
+        cases = {k: eval_case(p, ipc, bs, steps, dev, **{k: v for k, v in s.items() if k != 'compile'})
+                 for k, (p, s) in variants(pkgs, dev, all_variants).items() if not s.get('compile')}
+        t = alternate(cases, repeats, dev)
         ms = {k: 1000 * v / steps for k, v in t.items()}
         out[f'ipc{ipc}-batch{bs}'] = dict(ms=ms)
-        line = f"  {ipc * 10:3d} images, batch {bs:3d}: current {ms['current']:7.2f} ms"
-        if 'old' in ms: line += f"   old {ms['old']:7.2f} ms   speed-up x{ms['old'] / ms['current']:.2f}"
+        line = f"  {ipc * 10:3d} images, batch {bs:3d}: " + '   '.join(f"{k} {v:7.2f} ms" for k, v in ms.items())
+        if 'old' in ms: line += '   speed-up over old: ' + ', '.join(f"{k} x{ms['old'] / v:.2f}" for k, v in ms.items() if k != 'old')
         print(line, flush=True)
     return out
 
@@ -137,8 +156,9 @@ def bench_digits(roots:dict) -> dict:
 def child(a, pkgs, roots, dev) -> dict:
     "The match and eval parts, in this process, with the allocator as it is."
     res = {}
-    if 'match' in a.parts: res['match'] = bench_match(pkgs, a.repeats, dev)
-    if 'eval' in a.parts: res['eval'] = bench_eval(pkgs, a.repeats, dev)
+    every = a.child != 'default'          # glibc's allocator: float32 only, to compare with the old code as it ran
+    if 'match' in a.parts: res['match'] = bench_match(pkgs, a.repeats, dev, all_variants=every)
+    if 'eval' in a.parts: res['eval'] = bench_eval(pkgs, a.repeats, dev, all_variants=every)
     return res
 
 def in_child(a, allocator:str) -> dict:
@@ -156,8 +176,9 @@ def summary(res:dict):
     print("\nsummary: current code with the tuned allocator (as hmn_nb's command line runs) against the old code with glibc's defaults")
     for part in ('match', 'eval'):
         for case, v in res['tuned'].get(part, {}).items():
-            new, old = v['ms']['current'], res['default'][part][case]['ms']['old']
-            print(f"  {part:5s} {case:14s} {old:8.1f} ms -> {new:8.1f} ms   speed-up x{old / new:.2f}")
+            old = res['default'][part][case]['ms']['old']
+            print(f"  {part:5s} {case:14s} old {old:8.1f} ms -> " +
+                  ', '.join(f"{k} {t:7.1f} ms (x{old / t:.2f})" for k, t in v['ms'].items() if k != 'old'))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

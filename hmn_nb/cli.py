@@ -9,6 +9,7 @@ from pathlib import Path
 import hmn_nb
 from .data import DATASETS, tune_allocator
 from .generator import load_condensed, export_images
+from .nets import PRECISIONS
 from .matching import METRICS
 from .prune import STRATEGIES
 from .pipeline import (METHODS, RECIPES, RunConfig, PruneConfig, apply_changes, recipe_config, run, read_run,
@@ -66,7 +67,7 @@ def _method_args(p):
     g.add_argument('--metric', choices=METRICS, help='gradient distance (default: dc)')
     g.add_argument('--warm-start', type=_number(int, 0), help='HMN: steps fitting real images before matching, 0 for none (default: 400)')
     g.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
-                   help="torch.compile the matching step: about a minute once, then faster steps (default: the recipe's)")
+                   help="torch.compile the matching step: one to two minutes once, then faster steps (default: the recipe's)")
 
 # %% ../nbs/10_cli.ipynb #b73538b2
 def _prune_args(p, over:bool=True):
@@ -93,7 +94,7 @@ def _run_args(p, out:bool=True):
     g = p.add_argument_group('run')
     g.add_argument('--seed', type=_number(int, 0, 2**63 - 1), help='the one seed of everything random (default: 0)')
     g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
-    g.add_argument('--precision', choices=('fp32', 'bf16', 'auto'),
+    g.add_argument('--precision', choices=PRECISIONS,
                    help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 on a CPU that computes it natively")
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
 from .data import ImageData, sample_per_class, check_finite
-from .nets import ConvNet, PRECISIONS, autocast, resolve_precision
+from .nets import ConvNet, autocast, check_precision, resolve_precision
 from .augment import DSA, eval_strategy, parse_strategy
 
 # %% auto #0
@@ -53,7 +53,7 @@ class EvalConfig:
         if not 0 < self.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {self.decay_at}")
         if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
         if self.augment is not None: parse_strategy(self.augment)
-        if self.precision not in PRECISIONS: raise ValueError(f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}")
+        check_precision(self.precision)
         return self
 
 # %% ../nbs/03_evaluate.ipynb #d0bc29e8

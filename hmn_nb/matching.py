@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 from .data import ImageData, ClassSampler, atomic_save, check_finite, Diverged
-from .nets import ConvNet, PRECISIONS, autocast, resolve_precision
+from .nets import ConvNet, autocast, check_precision, resolve_precision
 from .augment import DSA, MATCH_STRATEGY
 from .generator import SyntheticSet, HMN, warm_start
 
@@ -72,7 +72,7 @@ class MatchConfig:
             if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
         if self.net_steps < 0 or self.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
         if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
-        if self.precision not in PRECISIONS: raise ValueError(f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}")
+        check_precision(self.precision)
         if self.compile and self.norm == 'batchnorm':
             raise ValueError("compile needs a matching network without running statistics; use norm instancenorm, or leave compile off")
         return self
@@ -240,7 +240,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     dsa, C, H, _ = DSA(cfg.augment), *data.shape
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
     if progress: bar.prefix = 'matching:'
-    if progress and cfg.compile: bar.comment = 'matching: compiling the matching step (once per process; about a minute on a CPU)'
+    if progress and cfg.compile: bar.comment = 'matching: compiling the matching step (once per process; one to two minutes on a CPU)'
     for it in bar:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))

@@ -9,7 +9,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['NORMS', 'PRECISIONS', 'norm_layer', 'default_depth', 'ConvNet', 'native_bf16', 'resolve_precision', 'autocast']
+__all__ = ['NORMS', 'PRECISIONS', 'norm_layer', 'default_depth', 'ConvNet', 'native_bf16', 'check_precision', 'resolve_precision',
+           'autocast']
 
 # %% ../nbs/01_nets.ipynb #dde38e7a
 NORMS = ('instancenorm', 'batchnorm', 'layernorm', 'groupnorm', 'none')
@@ -70,11 +71,15 @@ def native_bf16(device:torch.device) -> bool:
         except (AttributeError, RuntimeError): return False
     return device.type == 'cuda' and torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
 
+def check_precision(precision:str) -> str:
+    "`precision`, or a clear error when it is not one of `PRECISIONS`."
+    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+    return precision
+
 def resolve_precision(precision:str, # one of `PRECISIONS`
                       device:torch.device) -> str:
     "'fp32' or 'bf16': what `precision` means on `device` ('auto': bf16 only on a CPU that computes it natively)."
-    if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
-    if precision != 'auto': return precision
+    if check_precision(precision) != 'auto': return precision
     return 'bf16' if torch.device(device).type == 'cpu' and native_bf16(device) else 'fp32'
 
 def autocast(precision:str, device:torch.device):

@@ -9,7 +9,7 @@ from pathlib import Path
 import hmn_nb
 from .data import DATASETS, tune_allocator
 from .generator import load_condensed, export_images
-from .nets import PRECISIONS
+from .nets import ARCHS, PRECISIONS
 from .matching import METRICS
 from .prune import STRATEGIES
 from .pipeline import (METHODS, RECIPES, RunConfig, PruneConfig, apply_changes, recipe_config, run, read_run,
@@ -41,7 +41,7 @@ _FLAGS = {  # option dest -> RunConfig settings it sets
     'iters': ['match.iters'], 'inner': ['match.inner'], 'width': ['match.width', 'eval.width'], 'metric': ['match.metric'],
     'warm_start': ['match.warm_start'], 'over_budget': ['prune.over_budget'], 'prune': ['prune.strategy'],
     'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
-    'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'seed': ['seed'], 'device': ['device'],
+    'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'seed': ['seed'], 'device': ['device'],
     'compile': ['match.compile'], 'precision': ['match.precision', 'eval.precision']}
 
 # %% ../nbs/10_cli.ipynb #8156d165
@@ -79,6 +79,13 @@ def _prune_args(p, over:bool=True):
     g.add_argument('--aum-epochs', type=_number(int, 1), help='epochs of the AUM scoring run (paper: 50)')
 
 # %% ../nbs/10_cli.ipynb #36e3e926
+def _archs(s:str) -> list:
+    "An argparse type: a comma-separated list of names in `ARCHS`."
+    names = [a.strip() for a in s.split(',') if a.strip()]
+    for a in names or [s]:
+        if a not in ARCHS: raise argparse.ArgumentTypeError(f"unknown architecture {a!r}; choose from {', '.join(ARCHS)}")
+    return names
+
 def _eval_args(p, prefix:str='eval-'):
     "Evaluation options (`--eval-runs` for condense, `--runs` for evaluate)."
     g = p.add_argument_group('evaluation')
@@ -87,6 +94,8 @@ def _eval_args(p, prefix:str='eval-'):
     g.add_argument(f'--{prefix}steps', dest=f'{dest}steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
     g.add_argument(f'--{prefix}epochs', dest=f'{dest}epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
     g.add_argument(f'--{prefix}test-size', dest=f'{dest}test_size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
+    if prefix: g.add_argument(f'--{prefix}arch', dest=f'{dest}arch', choices=ARCHS, help='the network trained (default: convnet)')
+    else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
 
 # %% ../nbs/10_cli.ipynb #c36ec1c0
 def _run_args(p, out:bool=True):
@@ -109,7 +118,8 @@ _EXAMPLES = {
   hmn_nb condense --recipe cifar10-ipc10-gpu-short --download --root data   about 30 min on a GPU""",
     'evaluate': """examples:
   hmn_nb evaluate runs/digits --runs 10                 ten networks instead of five, same schedule
-  hmn_nb evaluate runs/c10/condensed.pt --epochs 300    a longer schedule""",
+  hmn_nb evaluate runs/c10/condensed.pt --epochs 300    a longer schedule
+  hmn_nb evaluate runs/c10 --arch resnet18,vgg16 --runs 3   other networks (cross-architecture)""",
     'export': """examples:
   hmn_nb export runs/digits --to digits-png             then torchvision.datasets.ImageFolder('digits-png')""",
     'prune': """examples:
@@ -202,21 +212,26 @@ def prune_command(args) -> str:
     "`hmn_nb prune DIR`: prune a saved over-budget HMN, evaluate it, update DIR; return the line to print."
     p = PruneConfig(strategy=args.prune or 'double-end', beta=args.beta, **({'aum_epochs': args.aum_epochs} if args.aum_epochs else {}))
     changes = dict(runs=args.eval_runs, steps=args.eval_steps, epochs=args.eval_epochs, test_size=args.eval_test_size,
-                   precision=args.precision)
+                   arch=args.eval_arch, precision=args.precision)
     r = prune_saved(args.dir, p, changes, seed=args.seed, device=args.device or 'auto', progress=args.progress)
     return (f"{r['dataset']} IPC {r['ipc']} {r['method']}, pruned: {r['acc_mean']:.2f} ± {r['acc_std']:.2f}% over {r['eval_runs']} runs, "
             f"{r['images_per_class']} images/class, {r['storage_floats']:,} of {r['budget_floats']:,} floats -> {Path(args.dir)/'result.json'}")
 
 # %% ../nbs/10_cli.ipynb #592d6434
 def evaluate_command(args) -> str:
-    "`hmn_nb evaluate DIR_OR_FILE`: evaluate a saved set again; return the line to print."
+    "`hmn_nb evaluate DIR_OR_FILE [--arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
     changes = dict(runs=args.runs, steps=args.steps, epochs=args.epochs, test_size=args.test_size, seed=args.seed,
                    precision=args.precision)
-    rec = evaluate_saved(args.path, changes, root=args.root, device=args.device or 'auto', progress=args.progress)
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')
-    sched = f"{rec['eval']['steps']} steps" if rec['eval']['steps'] else f"{rec['eval']['epochs']} epochs"
-    return f"{f}: {rec['acc_mean']:.2f} ± {rec['acc_std']:.2f}% over {rec['runs']} runs ({sched}) -> added to {where}"
+    lines = []
+    for arch in args.arch or [None]:
+        rec = evaluate_saved(args.path, {**changes, 'arch': arch}, root=args.root, device=args.device or 'auto', progress=args.progress)
+        sched = f"{rec['eval']['steps']} steps" if rec['eval']['steps'] else f"{rec['eval']['epochs']} epochs"
+        lines.append(f"{f}, {rec['eval']['arch']}: {rec['acc_mean']:.2f} ± {rec['acc_std']:.2f}% over {rec['runs']} runs ({sched}) -> added to {where}")
+        if len(args.arch or []) > 1: print(lines[-1], flush=True)          # each network's line as soon as it is known
+    return lines[0] if len(lines) == 1 else f"{len(lines)} evaluations added to {where}"
+
 
 # %% ../nbs/10_cli.ipynb #c9b96b96
 def export_command(args) -> str:

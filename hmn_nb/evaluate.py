@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
 from .data import ImageData, sample_per_class, check_finite
-from .nets import ConvNet, autocast, check_precision, resolve_precision
+from .nets import ARCHS, make_arch, autocast, check_precision, resolve_precision
 from .augment import DSA, eval_strategy, parse_strategy
 
 # %% auto #0
@@ -33,6 +33,7 @@ class EvalConfig:
     width:int = 128             # ConvNet width
     depth:int|None = None       # ConvNet depth; None: 3 for 32x32, 4 for 64x64
     norm:str = 'instancenorm'   # ConvNet normalisation
+    arch:str = 'convnet'        # the network trained: one of `ARCHS` (width, depth and norm shape the ConvNets only)
     runs:int = 5                # networks trained, each from its own seed
     seed:int = 0                # seeds the runs' initialisation, batches and augmentation
     test_size:int|None = None   # test on a fixed class-balanced subset of this many images; None: all
@@ -54,6 +55,7 @@ class EvalConfig:
         if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
         if self.augment is not None: parse_strategy(self.augment)
         check_precision(self.precision)
+        if self.arch not in ARCHS: raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHS)}")
         return self
 
 # %% ../nbs/03_evaluate.ipynb #d0bc29e8
@@ -61,12 +63,12 @@ def run_seeds(seed:int, runs:int) -> list:
     "`runs` distinct 62-bit seeds derived from `seed` (seeds 0 and 1 do not share runs)."
     return torch.randint(2**62, (runs,), generator=torch.Generator().manual_seed(seed)).tolist()
 
-def make_net(data:ImageData, cfg:EvalConfig, seed:int, device=None) -> ConvNet:
-    "A fresh ConvNet for `data`, initialised on the CPU from `seed` (same weights on any device)."
+def make_net(data:ImageData, cfg:EvalConfig, seed:int, device=None) -> torch.nn.Module:
+    "A fresh `cfg.arch` network for `data`, initialised on the CPU from `seed` (same weights on any device)."
     C, H, W = data.shape
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        net = ConvNet(C, data.num_classes, H, width=cfg.width, depth=cfg.depth, norm=cfg.norm)
+        net = make_arch(cfg.arch, C, data.num_classes, H, width=cfg.width, depth=cfg.depth, norm=cfg.norm)
     return net.to(device if device is not None else data.device)
 
 # %% ../nbs/03_evaluate.ipynb #089a3d28

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn
+from torchvision import models
 
 # %% auto #0
-__all__ = ['NORMS', 'PRECISIONS', 'norm_layer', 'default_depth', 'ConvNet', 'native_bf16', 'check_precision', 'resolve_precision',
-           'autocast']
+__all__ = ['NORMS', 'PRECISIONS', 'ARCHS', 'norm_layer', 'default_depth', 'ConvNet', 'native_bf16', 'check_precision',
+           'resolve_precision', 'autocast', 'make_arch']
 
 # %% ../nbs/01_nets.ipynb #dde38e7a
 NORMS = ('instancenorm', 'batchnorm', 'layernorm', 'groupnorm', 'none')
@@ -86,3 +87,32 @@ def autocast(precision:str, device:torch.device):
     "A context in which network forward passes run at `precision` on `device`."
     device = torch.device(device)
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=resolve_precision(precision, device) == 'bf16')
+
+# %% ../nbs/01_nets.ipynb #618fc1bb
+ARCHS = ('convnet', 'convnet-bn', 'vgg16', 'resnet18', 'densenet121')
+
+def _stem(channels:int, out:int, bias:bool=False) -> nn.Conv2d:
+    "The 3x3 stride-1 first convolution of the 32x32 versions of ImageNet networks."
+    return nn.Conv2d(channels, out, 3, stride=1, padding=1, bias=bias)
+
+# %% ../nbs/01_nets.ipynb #87c5ba87
+def make_arch(arch:str, # one of `ARCHS`
+              channels:int=3, num_classes:int=10, size:int=32, # the images and labels it takes
+              width:int=128, depth:int|None=None, norm:str='instancenorm', # the ConvNet's settings (ignored by the others)
+             ) -> nn.Module:
+    "A fresh `arch` network for `channels` x `size` x `size` images, stems adapted to small inputs (above)."
+    if arch == 'convnet': return ConvNet(channels, num_classes, size, width=width, depth=depth, norm=norm)
+    if arch == 'convnet-bn': return ConvNet(channels, num_classes, size, width=width, depth=depth, norm='batchnorm')
+    if arch == 'vgg16':
+        features = models.vgg.make_layers(models.vgg.cfgs['D'], batch_norm=True)
+        features[0] = _stem(channels, 64, bias=True)
+        return nn.Sequential(features, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, num_classes))
+    if arch == 'resnet18':
+        net = models.resnet18(num_classes=num_classes)
+        net.conv1, net.maxpool = _stem(channels, 64), nn.Identity()
+        return net
+    if arch == 'densenet121':
+        net = models.densenet121(num_classes=num_classes)
+        net.features.conv0, net.features.pool0 = _stem(channels, 64), nn.Identity()
+        return net
+    raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")

@@ -17,13 +17,14 @@ from .generator import HMN, PixelSet, SyntheticSet, save_condensed, load_condens
 from .matching import MatchConfig, condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .aum import aum_config
-from .prune import STRATEGIES, BETA_GRID, image_aum, prune, prune_plan, choose_beta, removals_needed, aum_figure
+from .prune import STRATEGIES, BETA_GRID, image_aum, prune, prune_plan, choose_beta, removals_needed, aum_figure, held_out
 
 # %% auto #0
-__all__ = ['METHODS', 'RUN_FILES', 'RECIPES', 'PruneConfig', 'aum_training', 'beta_training', 'RunConfig', 'run_config_from',
-           'build_container', 'prune_stage', 'save_figures', 'RunResult', 'evaluation_record', 'write_json',
-           'output_folder', 'output_lock', 'claim_output', 'run', 'read_run', 'eval_with', 'evaluate_saved',
-           'prune_saved', 'Recipe', 'apply_changes', 'recipe_config', 'pruning_ablation', 'print_ablation']
+__all__ = ['METHODS', 'RUN_FILES', 'RECIPES', 'ABLATION', 'PruneConfig', 'aum_training', 'beta_training', 'RunConfig',
+           'run_config_from', 'build_container', 'prune_stage', 'save_figures', 'RunResult', 'evaluation_record',
+           'write_json', 'output_folder', 'output_lock', 'claim_output', 'run', 'read_run', 'eval_with',
+           'evaluate_saved', 'prune_saved', 'Recipe', 'apply_changes', 'recipe_config', 'pruning_ablation',
+           'print_ablation', 'ablation_saved']
 
 # %% ../nbs/09_pipeline.ipynb #1ace2704
 @dataclass
@@ -266,21 +267,26 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     data = data.to(device) if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, device=device, progress=progress)
     budget, stages = budget_floats(cfg.ipc, data.num_classes, data.shape), {'load': time.time() - t0}
     model = build_container(cfg, data)                                              # step 1
+    over = cfg.method == 'hmn' and model.storage_floats() > budget
     ck = out/'checkpoint.pt' if out is not None else None
     losses, t = [], time.time()
     if cfg.method != 'random':                                                      # step 2
         _say(progress, f"{'warm start and ' if cfg.method == 'hmn' and cfg.match.warm_start else ''}matching: "
                        f"{cfg.match.iters} networks x {cfg.match.inner} steps, {model.images_per_class} images per class")
-        losses = condense(model, data, cfg.match, cfg.seed, ck, progress=progress, times=stages)
+        fit = held_out(data, cfg.prune.val_per_class) if over else data          # β is later chosen on unseen images
+        losses = condense(model, fit, cfg.match, cfg.seed, ck, progress=progress, times=stages)
     stages['condense'] = time.time() - t
     info = dict(method=cfg.method, ipc=cfg.ipc, budget_floats=budget, over_budget=cfg.prune.over_budget, seed=cfg.seed,
-                losses=losses, match=asdict(cfg.match) if losses else None, root=cfg.root, size=cfg.size, argv=argv)
+                losses=losses, match=asdict(cfg.match) if losses else None,
+                held_out_per_class=cfg.prune.val_per_class if over else None, root=cfg.root, size=cfg.size, argv=argv)
     if out is not None and model.storage_floats() > budget: save_condensed(out/'condensed-over.pt', model, data, **info)
     over_model, over_images, t = model, model.images_per_class, time.time()
     if cfg.prune.active and model.storage_floats() > budget: _say(progress, "AUM scoring and pruning")
     model, report, aum, plan = prune_stage(model, data, budget, cfg.prune, cfg.eval, cfg.seed, progress)   # steps 3-4
     stages['prune'] = time.time() - t
-    if report: stages.update(aum=report['aum_seconds'], beta_search=report['seconds'] - report['aum_seconds'])
+    if report:
+        report['validation_held_out'] = True                                       # see `held_out`
+        stages.update(aum=report['aum_seconds'], beta_search=report['seconds'] - report['aum_seconds'])
     if out is not None: save_condensed(out/'condensed.pt', model, data, **info, prune=report)
     _say(progress, f"evaluation: {cfg.eval.runs} fresh networks")
     with torch.no_grad(): x, y = model.generate()
@@ -409,6 +415,7 @@ def _prune_saved(d:Path, p, eval_changes, seed, device, progress) -> dict:
     data = _data_for(cond, before, None, dev, progress)
     _say(progress, "AUM scoring and pruning")
     pruned, report, aum, plan = prune_stage(cond.model.to(dev), data, budget, p, ev, seed, progress)
+    report['validation_held_out'] = bool((cond.meta.get('info') or {}).get('held_out_per_class'))   # False: condensed before `held_out`
     _say(progress, f"evaluation: {ev.runs} fresh networks")
     with torch.no_grad(): x, y = pruned.generate()
     r = evaluate(x, y, data, ev, dev, progress=progress)
@@ -449,7 +456,7 @@ def _gpu_short(dataset:str, ipc:int) -> dict:
 _CPU = {  # (dataset, ipc) -> (iters, inner, eval steps, eval test subset[, eval runs]); `_MEASURED` has the ones run here
     ('digits', 1): (3, 8, 300, None), ('digits', 10): (6, 6, 300, None), ('digits', 50): (4, 5, 300, None),
     ('svhn', 1): (20, 10, 300, 2000), ('svhn', 10): (6, 8, 500, 2000), ('svhn', 50): (2, 5, 400, 2000),
-    ('cifar10', 1): (20, 10, 300, None), ('cifar10', 10): (6, 8, 500, 2000), ('cifar10', 50): (2, 5, 400, 2000),
+    ('cifar10', 1): (20, 10, 300, None), ('cifar10', 10): (6, 8, 500, None), ('cifar10', 50): (2, 5, 400, 2000),
     ('cifar100', 1): (3, 6, 300, 2000), ('cifar100', 10): (1, 5, 500, 2000), ('cifar100', 50): (1, 3, 800, 2000),
     ('tinyimagenet', 1): (1, 2, 200, 2000, 3), ('tinyimagenet', 10): (1, 1, 200, 2000, 3), ('tinyimagenet', 50): (1, 1, 200, 2000, 3)}
 
@@ -460,7 +467,7 @@ _CPU_WARM = {('cifar10', 50): 1000, ('svhn', 50): 1000}
 
 # Retuned for the compiled matching step and bfloat16 where the CPU has it natively (the matching notebook), and
 # measured so; the others keep the float32 settings they were measured with until they are run again
-_CPU_FAST = {('digits', 1): dict(), ('cifar10', 1): dict(compile=True)}
+_CPU_FAST = {('digits', 1): dict(), ('cifar10', 1): dict(compile=True), ('cifar10', 10): dict(compile=True)}
 
 def _cpu(dataset:str, ipc:int) -> dict:
     "About 20 minutes on 2 CPU cores (digits: the 3-minute tutorial job): at budget, short evaluation (on a test subset until retuned)."
@@ -480,7 +487,6 @@ _MEASURED = {  # recipe -> (seconds, accuracy) of `hmn_nb condense --recipe NAME
     'digits-ipc1-cpu': (202, '97.40 ± 0.18 % over 5 networks, 2 AVX2 cores (2026-12-01)'),
     'cifar10-ipc1-cpu': (2039, '37.29 ± 0.85 % over 5 networks, all 10,000 test images, JPEG class-folder copy, '
                                '2 AVX2 cores (2026-12-01)'),
-    'cifar10-ipc10-cpu': (1155, '42.85 ± 0.96 % over 5 networks, 2,000 test images, JPEG class-folder copy (2026-11-25)'),
     'digits-ipc10-cpu': (430, '97.28 ± 0.74 % over 5 networks (2026-11-25)'),
     'digits-ipc50-cpu': (803, '96.84 ± 0.45 % over 5 networks (2026-11-25)'),
     'cifar10-ipc50-cpu': (1016, '25.10 ± 1.04 % over 5 networks, 2,000 test images, JPEG class-folder copy (2026-11-25)'),
@@ -550,7 +556,8 @@ def pruning_ablation(cfg:RunConfig, # an HMN run: data set, IPC, matching, pruni
     data = data if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, device=get_device(cfg.device))
     budget, p = budget_floats(cfg.ipc, data.num_classes, data.shape), cfg.prune
     at_budget, over = HMN.for_budget(data, cfg.ipc, seed=cfg.seed), HMN.for_budget(data, cfg.ipc, p.over_budget, seed=cfg.seed)
-    for m in (at_budget, over): condense(m, data, cfg.match, seed=cfg.seed, progress=progress)
+    fit = held_out(data, p.val_per_class)                       # both condensed without the images that choose β
+    for m in (at_budget, over): condense(m, fit, cfg.match, seed=cfg.seed, progress=progress)
     aum = image_aum(over, data, aum_training(p, cfg.eval, cfg.seed), progress=progress)
     search = choose_beta(over, aum, budget, data, p.grid, beta_training(p, cfg.eval), p.val_per_class, progress=progress)
     sets = {'no pruning (condensed at budget)': at_budget, 'over budget, before pruning': over}
@@ -570,3 +577,32 @@ def print_ablation(ab:dict):
         m = ab['sets'][name]
         flag = '  OVER BUDGET' if m.storage_floats() > ab['budget'] else ''
         print(f"{name:36s} {m.images_per_class:4d} img/class {m.storage_floats():9,d} floats   {r.mean:5.2f} ± {r.std:.2f} %{flag}")
+
+# %% ../nbs/09_pipeline.ipynb #1f23f10f
+ABLATION = ('easy', 'hard', 'random', 'double-end')
+
+def ablation_saved(path, # the folder of an over-budget HMN run, condensed with `--prune none`
+                   device:str='auto', progress:bool=False) -> dict:
+    "Prune the run's over-budget HMN in every way of `ABLATION` (AUM once, β searched), evaluate each; return ablation.json."
+    f, rj, res = read_run(path)
+    d = f.parent; src = d/'condensed-over.pt'
+    if res is None or not src.exists(): raise ValueError(f"{d} holds no over-budget HMN (condensed-over.pt); condense with --over-budget 0.1 --prune none")
+    with output_lock(d):
+        state = json.loads((d/'ablation.json').read_text()) if (d/'ablation.json').exists() else {'results': {}}
+        cond, dev = load_condensed(src), get_device(device)
+        over, data, budget, seed = cond.model.to(dev), _data_for(cond, res, None, dev, progress), res['budget_floats'], res['seed']
+        p, ev = replace(run_config_from(res['config']).prune, strategy='double-end'), eval_with(res['eval'], {})
+        save = lambda: write_json(state, d/'ablation.json')
+        if 'aum' not in state:
+            state['aum'] = image_aum(over, data, aum_training(p, ev, seed), progress=progress).tolist(); save()
+        aum = torch.tensor(state['aum'], device=dev)
+        if 'search' not in state:
+            state['search'] = choose_beta(over, aum, budget, data, p.grid, beta_training(p, ev), p.val_per_class, progress=progress); save()
+        for s in ABLATION:
+            if s in state['results']: continue
+            pruned, report = prune(over, aum, budget, s, state['search']['beta'] if s == 'double-end' else 0.0, seed=seed)
+            with torch.no_grad(): x, y = pruned.generate()
+            state['results'][s] = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress, label=f'{s} pruning'), prune=report)
+            save()
+        return state
+

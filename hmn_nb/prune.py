@@ -13,8 +13,8 @@ from .evaluate import EvalConfig, evaluate
 from .aum import aum_scores
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'BETA_GRID', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'validation_data', 'choose_beta',
-           'aum_figure', 'aum_browser']
+__all__ = ['STRATEGIES', 'VAL_SEED', 'BETA_GRID', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'validation_indices',
+           'validation_data', 'held_out', 'choose_beta', 'aum_figure', 'aum_browser']
 
 # %% ../nbs/08_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, budget:int) -> int:
@@ -72,11 +72,28 @@ def prune(model:HMN, aum:torch.Tensor, budget:int, strategy:str='double-end', be
     return new, report
 
 # %% ../nbs/08_prune.ipynb #95cfb34c
-def validation_data(data:ImageData, per_class:int=50, seed:int=0) -> ImageData:
-    "A copy of `data` whose test split is a fixed class-balanced subset of its training images (for model selection)."
-    per_class = min(per_class, int(data.y_train.bincount().min()))
-    i = sample_per_class(data.y_train, per_class, data.num_classes, torch.Generator().manual_seed(seed)).to(data.device)
+VAL_SEED = 0x5EED_7A1  # the validation draw's own seed: no run seed's warm start or random baseline draws the same permutation
+
+def validation_indices(data:ImageData, per_class:int=50) -> torch.Tensor:
+    "Training-split indices of the validation images: `per_class` of every class (at most half of its images), fixed."
+    per_class = max(1, min(per_class, int(data.y_train.bincount().min()) // 2))
+    return sample_per_class(data.y_train, per_class, data.num_classes, torch.Generator().manual_seed(VAL_SEED)).to(data.device)
+
+
+# %% ../nbs/08_prune.ipynb #1536e691
+def validation_data(data:ImageData, per_class:int=50) -> ImageData:
+    "A copy of `data` whose test split is its validation images (`validation_indices`), for choosing β."
+    i = validation_indices(data, per_class)
     return replace(data, x_test=data.x_train[i], y_test=data.y_train[i])
+
+
+# %% ../nbs/08_prune.ipynb #ccdf1e8d
+def held_out(data:ImageData, per_class:int=50) -> ImageData:
+    "A copy of `data` without its validation images in the training split: what an over-budget HMN is condensed on."
+    keep = torch.ones(len(data.y_train), dtype=torch.bool, device=data.device)
+    keep[validation_indices(data, per_class)] = False
+    return replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
+
 
 # %% ../nbs/08_prune.ipynb #b6fb8741
 BETA_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)

@@ -16,9 +16,9 @@ from PIL import Image
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['STATS', 'IMG_EXTS', 'CACHE_VERSION', 'DATASETS', 'get_device', 'tune_allocator', 'Diverged', 'check_finite',
-           'normalize', 'denormalize', 'ImageData', 'from_pixels', 'load_digits_data', 'default_root', 'safe_unpickle',
-           'load_torchvision_data', 'read_images', 'atomic_write', 'atomic_save', 'cached_images',
+__all__ = ['STATS', 'IMG_EXTS', 'CACHE_VERSION', 'DATASETS', 'get_device', 'describe_device', 'tune_allocator', 'Diverged',
+           'check_finite', 'normalize', 'denormalize', 'ImageData', 'from_pixels', 'load_digits_data', 'default_root',
+           'safe_unpickle', 'load_torchvision_data', 'read_images', 'atomic_write', 'atomic_save', 'cached_images',
            'load_imagefolder_data', 'load_tinyimagenet_data', 'load_data', 'ClassSampler', 'sample_per_class',
            'show_grid']
 
@@ -38,6 +38,17 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
     if dev.type == 'mps' and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)")
     return dev
+
+# %% ../nbs/00_data.ipynb #4556732d
+def describe_device(device:torch.device) -> str:
+    "The hardware behind `device` in words, for results: the GPU's name, or the CPU's model and torch's thread count."
+    device = torch.device(device)
+    if device.type == 'cuda': return torch.cuda.get_device_name(device)
+    if device.type == 'mps': return f'Apple GPU (MPS), {platform.machine()}'
+    info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''          # Linux; elsewhere: the basics
+    model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor() or platform.machine())
+    simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if f' {s}' in info), None)
+    return f"{model}{f' ({simd})' if simd else ''}, {torch.get_num_threads()} threads"
 
 # %% ../nbs/00_data.ipynb #799ecb1b
 _MALLOPT = {'M_TRIM_THRESHOLD': (-1, 2**30), 'M_MMAP_MAX': (-4, 0)}   # mallopt's parameter numbers, and our values

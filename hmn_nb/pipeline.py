@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
 import hmn_nb
-from .data import ImageData, DATASETS, get_device, load_data, show_grid, atomic_write
+from .data import ImageData, DATASETS, get_device, describe_device, load_data, show_grid, atomic_write
 from .nets import resolve_precision
 from .memory import budget_floats, storage_breakdown
 from .generator import HMN, PixelSet, SyntheticSet, save_condensed, load_condensed
@@ -20,10 +20,10 @@ from .aum import aum_config
 from .prune import STRATEGIES, BETA_GRID, image_aum, prune, prune_plan, choose_beta, removals_needed, aum_figure, held_out
 
 # %% auto #0
-__all__ = ['METHODS', 'RUN_FILES', 'RECIPES', 'ABLATION', 'PruneConfig', 'aum_training', 'beta_training', 'RunConfig',
-           'run_config_from', 'build_container', 'prune_stage', 'save_figures', 'RunResult', 'evaluation_record',
-           'write_json', 'output_folder', 'output_lock', 'claim_output', 'run', 'read_run', 'eval_with',
-           'evaluate_saved', 'prune_saved', 'Recipe', 'apply_changes', 'recipe_config', 'pruning_ablation',
+__all__ = ['METHODS', 'RUN_FILES', 'RECIPES', 'ABLATION', 'WIDE_GRID', 'PruneConfig', 'aum_training', 'beta_training',
+           'RunConfig', 'run_config_from', 'build_container', 'prune_stage', 'save_figures', 'RunResult',
+           'evaluation_record', 'write_json', 'output_folder', 'output_lock', 'claim_output', 'run', 'read_run',
+           'eval_with', 'evaluate_saved', 'prune_saved', 'Recipe', 'apply_changes', 'recipe_config', 'pruning_ablation',
            'print_ablation', 'ablation_saved']
 
 # %% ../nbs/09_pipeline.ipynb #1ace2704
@@ -171,6 +171,7 @@ class RunResult:
     loss_curve:dict|None; stages:dict; seconds:float; condense_seconds:float; eval_seconds:float
     config:dict; seed:int; device:str; root:str|None; size:int|None; version:str; argv:list|None = None
     threads:int|None = None       # torch's CPU threads: results agree to the bit only at the same count
+    hardware:str|None = None      # what ran it, in words (`describe_device`)
     model:SyntheticSet|None = field(default=None, repr=False, compare=False)    # the condensed set (not saved)
 
     def to_dict(self) -> dict: return {f.name: getattr(self, f.name) for f in fields(self) if f.name != 'model'}
@@ -182,7 +183,8 @@ class RunResult:
 def evaluation_record(ev:EvalResult, **extra) -> dict:
     "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
-                eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), version=hmn_nb.__version__,
+                eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device),
+                version=hmn_nb.__version__,
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
 
 # %% ../nbs/09_pipeline.ipynb #1b6c6c4e
@@ -307,7 +309,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
         loss_curve=dict(every=step, values=losses[::step]) if losses else None, stages=stages,
         seconds=time.time() - t0, condense_seconds=stages['condense'], eval_seconds=ev.seconds, config=cfg.to_dict(),
         seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
-        threads=torch.get_num_threads(), model=model)
+        threads=torch.get_num_threads(), hardware=describe_device(device), model=model)
     if out is not None: write_json(res.to_dict(), out/'result.json')
     return res
 
@@ -580,8 +582,12 @@ def print_ablation(ab:dict):
 
 # %% ../nbs/09_pipeline.ipynb #1f23f10f
 ABLATION = ('easy', 'hard', 'random', 'double-end')
+WIDE_GRID = BETA_GRID + (0.7, 1.0)   # the search's grid and beyond it, up to hard-end pruning alone (β = 1)
 
 def ablation_saved(path, # the folder of an over-budget HMN run, condensed with `--prune none`
+                   grid:tuple=WIDE_GRID, # the β candidates: wider than a run's, to see whether its grid is wide enough
+                   runs:int|None=None, # networks evaluating each pruned set (default: the run's own number)
+                   root=None, # where the data set is, when not where the run recorded it
                    device:str='auto', progress:bool=False) -> dict:
     "Prune the run's over-budget HMN in every way of `ABLATION` (AUM once, β searched), evaluate each; return ablation.json."
     f, rj, res = read_run(path)
@@ -590,14 +596,14 @@ def ablation_saved(path, # the folder of an over-budget HMN run, condensed with 
     with output_lock(d):
         state = json.loads((d/'ablation.json').read_text()) if (d/'ablation.json').exists() else {'results': {}}
         cond, dev = load_condensed(src), get_device(device)
-        over, data, budget, seed = cond.model.to(dev), _data_for(cond, res, None, dev, progress), res['budget_floats'], res['seed']
-        p, ev = replace(run_config_from(res['config']).prune, strategy='double-end'), eval_with(res['eval'], {})
+        over, data, budget, seed = cond.model.to(dev), _data_for(cond, res, root, dev, progress), res['budget_floats'], res['seed']
+        p, ev = replace(run_config_from(res['config']).prune, strategy='double-end'), eval_with(res['eval'], {'runs': runs})
         save = lambda: write_json(state, d/'ablation.json')
         if 'aum' not in state:
             state['aum'] = image_aum(over, data, aum_training(p, ev, seed), progress=progress).tolist(); save()
         aum = torch.tensor(state['aum'], device=dev)
         if 'search' not in state:
-            state['search'] = choose_beta(over, aum, budget, data, p.grid, beta_training(p, ev), p.val_per_class, progress=progress); save()
+            state['search'] = choose_beta(over, aum, budget, data, grid, beta_training(p, ev), p.val_per_class, progress=progress); save()
         for s in ABLATION:
             if s in state['results']: continue
             pruned, report = prune(over, aum, budget, s, state['search']['beta'] if s == 'double-end' else 0.0, seed=seed)

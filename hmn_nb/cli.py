@@ -42,7 +42,8 @@ _FLAGS = {  # option dest -> RunConfig settings it sets
     'warm_start': ['match.warm_start'], 'over_budget': ['prune.over_budget'], 'prune': ['prune.strategy'],
     'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
     'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'seed': ['seed'], 'device': ['device'],
-    'compile': ['match.compile'], 'precision': ['match.precision', 'eval.precision']}
+    'compile': ['match.compile'], 'precision': ['match.precision', 'eval.precision'],
+    'instance_channels': ['layout.instance_channels']}
 
 # %% ../nbs/10_cli.ipynb #8156d165
 def _data_args(p, recipe:bool=True):
@@ -60,6 +61,7 @@ def _method_args(p):
     g = p.add_argument_group('budget and method')
     g.add_argument('--ipc', type=_number(int, 1, 10_000), help='storage budget in images per class (default: 1)')
     g.add_argument('--method', choices=METHODS, help='hmn (default), dc (pixels, same loop and budget) or random (real images)')
+    g.add_argument('--instance-channels', type=_number(int, 1, 1024), help="HMN: channels of each instance memory; fewer: more, smaller images in the budget (default: the data set's layout)")
     g = p.add_argument_group('matching')
     g.add_argument('--iters', type=_number(int, 1), help='outer iterations, a fresh network each (paper: 500)')
     g.add_argument('--inner', type=_number(int, 1), help='matching steps per outer iteration (paper: 100)')
@@ -174,10 +176,10 @@ def _refuse_ignored(given:dict, # the options given, by dest
     "Refuse options that the run `cfg` describes would accept and then ignore."
     only = lambda *secs: [k for k in given if k != 'over_budget' and all(t.startswith(secs) for t in _FLAGS[k])]
     flags = lambda ks: ', '.join('--' + k.replace('_', '-') for k in ks)
-    if cfg.method == 'random' and (bad := only('match.', 'prune.')):
+    if cfg.method == 'random' and (bad := only('match.', 'prune.', 'layout.')):
         raise ValueError(f"{flags(bad)}: nothing is matched or pruned with --method random (it keeps real images); leave them out")
-    if cfg.method == 'dc' and (bad := only('prune.') + [k for k in given if k == 'warm_start']):
-        raise ValueError(f"{flags(bad)}: apply to --method hmn, not dc (a pixel set is neither warm-started nor pruned)")
+    if cfg.method == 'dc' and (bad := only('prune.', 'layout.') + [k for k in given if k == 'warm_start']):
+        raise ValueError(f"{flags(bad)}: apply to --method hmn, not dc (a pixel set has no HMN layout, warm start or pruning)")
     if cfg.method == 'hmn' and not cfg.prune.active and (
             bad := [k for k in ('prune', 'beta', 'aum_epochs') if k in given and given[k] != 'none']):
         raise ValueError(f"{flags(bad)}: this run prunes nothing (it condenses at budget, or --prune none); "

@@ -5,7 +5,7 @@
 # %% ../nbs/05_generator.ipynb #1e48708c
 from __future__ import annotations
 import json, math, os, re, shutil, tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -133,9 +133,10 @@ def _hmn_for_budget(data:ImageData, # the real data set: classes, image shape, n
                    ipc:float, # the storage budget in images per class
                    over:float=0.0, # fraction over the budget to fill with extra images (pruned back later)
                    seed:int=0, # initialisation seed
+                   layout:dict|None=None, # changes to `hmn_layout`'s layout, e.g. {'instance_channels': 1}
                   ) -> HMN:
-    "An HMN in `hmn_layout`'s layout for `data` at `ipc`, with as many images per class as `ipc * (1 + over)` allows."
-    cfg = hmn_layout(data.name, data.shape, ipc)
+    "An HMN in `hmn_layout`'s layout (with `layout`'s changes) for `data` at `ipc`, as many images per class as `ipc * (1 + over)` allows."
+    cfg = replace(hmn_layout(data.name, data.shape, ipc), **(layout or {})).check()
     budget = budget_floats(ipc * (1 + over), data.num_classes, data.shape)
     gipc = gipc_for_budget(cfg, budget, data.num_classes, data.shape[0])
     return HMN(cfg, data.num_classes, gipc, data.shape, data.mean, data.std, seed=seed).to(data.device)

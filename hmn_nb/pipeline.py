@@ -12,7 +12,7 @@ import torch
 import hmn_nb
 from .data import ImageData, DATASETS, get_device, describe_device, load_data, show_grid, atomic_write
 from .nets import resolve_precision
-from .memory import budget_floats, storage_breakdown
+from .memory import HMNConfig, budget_floats, storage_breakdown
 from .generator import HMN, PixelSet, SyntheticSet, save_condensed, load_condensed
 from .matching import MatchConfig, condense
 from .evaluate import EvalConfig, EvalResult, evaluate
@@ -79,6 +79,7 @@ class RunConfig:
     match:MatchConfig = field(default_factory=MatchConfig)
     prune:PruneConfig = field(default_factory=PruneConfig)
     eval:EvalConfig = field(default_factory=EvalConfig)
+    layout:dict = field(default_factory=dict)   # HMN: changes to `hmn_layout`'s layout, e.g. {'instance_channels': 1}
     seed:int = 0                  # the one seed of the run
     device:str = 'auto'           # auto (CUDA when available), cpu, cuda, cuda:N or mps
     recipe:str|None = None        # the named recipe it started from
@@ -95,6 +96,9 @@ def _check_run(self:RunConfig) -> RunConfig:
     if self.download and self.dataset not in ('svhn', 'cifar10', 'cifar100'):
         raise ValueError(f"download (--download) applies to svhn, cifar10 and cifar100, not {self.dataset}")
     p = self.prune.check()
+    if bad := set(self.layout) - {f.name for f in fields(HMNConfig)}:
+        raise ValueError(f"unknown layout setting {sorted(bad)[0]!r}; the layout's settings are {', '.join(f.name for f in fields(HMNConfig))}")
+    if self.layout and self.method != 'hmn': raise ValueError(f"layout settings shape an HMN, not a {self.method} set; leave them out")
     if self.method != 'hmn' and p.over_budget > 0:
         raise ValueError(f"over-budget condensation and pruning apply to --method hmn (its images can be removed one by one), not {self.method}")
     return replace(self, match=self.match.check(), eval=replace(self.eval, seed=self.seed).check())
@@ -120,7 +124,7 @@ RunConfig.to_dict = _config_dict
 # %% ../nbs/09_pipeline.ipynb #934fa943
 def build_container(cfg:RunConfig, data:ImageData) -> SyntheticSet:
     "The container of step 1: an HMN at (1 + over_budget) x the budget, or `ipc` real images per class as pixels."
-    if cfg.method == 'hmn': return HMN.for_budget(data, cfg.ipc, cfg.prune.over_budget, seed=cfg.seed)
+    if cfg.method == 'hmn': return HMN.for_budget(data, cfg.ipc, cfg.prune.over_budget, seed=cfg.seed, layout=cfg.layout)
     return PixelSet.from_real(data, cfg.ipc, seed=cfg.seed).to(data.device)
 
 # %% ../nbs/09_pipeline.ipynb #d3a65cdc
@@ -527,17 +531,17 @@ def apply_changes(cfg:RunConfig, # the starting point (a recipe's, or the defaul
                   **changes, # 'match.iters'=..., 'eval.steps'=..., 'prune.beta'=..., or run settings: seed=..., method=...
                  ) -> RunConfig:
     "`cfg` with `changes` applied and added to its `overrides`; pixel methods get no pruning unless asked."
-    parts, top = {k: {} for k in ('match', 'prune', 'eval')}, {}
+    parts, top = {k: {} for k in ('match', 'prune', 'eval', 'layout')}, {}
     for k, v in changes.items():
         sec, _, key = k.rpartition('.')
-        if sec and sec not in parts: raise ValueError(f"unknown setting {k!r}: use match.X, prune.X, eval.X or a run setting")
-        valid = {f.name for f in fields({'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig}[sec] if sec else RunConfig)}
-        if key not in valid - {'recipe', 'overrides', 'match', 'prune', 'eval'}:
+        if sec and sec not in parts: raise ValueError(f"unknown setting {k!r}: use match.X, prune.X, eval.X, layout.X or a run setting")
+        valid = {f.name for f in fields({'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig, 'layout': HMNConfig}[sec] if sec else RunConfig)}
+        if key not in valid - {'recipe', 'overrides', 'match', 'prune', 'eval', 'layout'}:
             raise ValueError(f"unknown setting {k!r}; {sec or 'run'} settings are {', '.join(sorted(valid))}")
         (parts[sec] if sec else top)[key] = v
     if top.get('method', cfg.method) != 'hmn' and 'over_budget' not in parts['prune']: parts['prune'].update(over_budget=0.0, strategy='none')
     return replace(cfg, **top, match=replace(cfg.match, **parts['match']), prune=replace(cfg.prune, **parts['prune']),
-                   eval=replace(cfg.eval, **parts['eval']), overrides={**cfg.overrides, **changes})
+                   eval=replace(cfg.eval, **parts['eval']), layout={**cfg.layout, **parts['layout']}, overrides={**cfg.overrides, **changes})
 
 # %% ../nbs/09_pipeline.ipynb #2e2671a5
 def recipe_config(name:str|None=None, # a name in `RECIPES`; None: the README's digits job
@@ -557,7 +561,7 @@ def pruning_ablation(cfg:RunConfig, # an HMN run: data set, IPC, matching, pruni
     cfg = cfg.check()
     data = data if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, device=get_device(cfg.device))
     budget, p = budget_floats(cfg.ipc, data.num_classes, data.shape), cfg.prune
-    at_budget, over = HMN.for_budget(data, cfg.ipc, seed=cfg.seed), HMN.for_budget(data, cfg.ipc, p.over_budget, seed=cfg.seed)
+    at_budget, over = (HMN.for_budget(data, cfg.ipc, o, seed=cfg.seed, layout=cfg.layout) for o in (0.0, p.over_budget))
     fit = held_out(data, p.val_per_class)                       # both condensed without the images that choose β
     for m in (at_budget, over): condense(m, fit, cfg.match, seed=cfg.seed, progress=progress)
     aum = image_aum(over, data, aum_training(p, cfg.eval, cfg.seed), progress=progress)

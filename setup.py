@@ -30,6 +30,7 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
+extras = {k: shlex.split(cfg.get(f'{k}_requirements') or '') for k in ('widgets', 'nb')}
 
 setuptools.setup(
     name=cfg['lib_name'],
@@ -41,10 +42,12 @@ setuptools.setup(
     ] + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
       + (['License :: ' + lic[1]] if lic[1] else []),
     url=cfg['git_url'],
+    project_urls={'Documentation': cfg['doc_host'] + cfg['doc_baseurl'], 'Source': cfg['git_url'],
+                  'Start here': cfg['doc_host'] + cfg['doc_baseurl'] + '/start_here.html'},
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, **extras},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(),

@@ -149,7 +149,9 @@ def aum_figure(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData,
 # %% ../nbs/08_prune.ipynb #4933d27e
 def aum_browser(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData):
     "An ipywidgets view: choose a class, see all its images ordered by AUM with the pruned ones framed."
-    import ipywidgets as W, matplotlib.pyplot as plt
+    try: import ipywidgets as W
+    except ImportError: raise ImportError("the AUM browser needs ipywidgets: pip install 'hmn_nb[widgets]'") from None
+    import matplotlib.pyplot as plt
     from IPython.display import display
     menu = W.Dropdown(options=[(str(n), c) for c, n in enumerate(data.classes)], description='class')
     out = W.Output()

@@ -18,7 +18,8 @@ GEOMETRIC = ('crop', 'scale', 'rotate')                     # of these, `single`
 MATCH_STRATEGY = 'color_crop_cutout'                        # IDC's augmentation while matching gradients
 EVAL_STRATEGY = 'color_crop_cutout_flip_scale_rotate'       # DSA's augmentation while training on condensed data
 
-def parse_strategy(strategy:str) -> tuple:
+def parse_strategy(strategy:str, # ops joined by '_', e.g. 'color_crop_cutout'
+                  ) -> tuple:
     "The ops of an underscore-separated strategy such as 'color_crop_cutout' ('' or 'none': no augmentation)."
     if strategy is None or strategy.lower() in ('', 'none'): return ()
     ops = tuple(strategy.lower().split('_'))
@@ -26,7 +27,8 @@ def parse_strategy(strategy:str) -> tuple:
     if bad: raise ValueError(f"unknown augmentation {bad[0]!r} in {strategy!r}; known: {', '.join(OPS)}")
     return ops
 
-def eval_strategy(dataset:str) -> str:
+def eval_strategy(dataset:str, # the data set's name
+                 ) -> str:
     "DSA's evaluation strategy for `dataset`, without flips for digit sets (a mirrored digit is another glyph)."
     return 'color_crop_cutout_scale_rotate' if dataset in ('digits', 'svhn') else EVAL_STRATEGY
 
@@ -51,7 +53,8 @@ class DSA:
 def _uniform(n, lo, hi, g): return lo + (hi - lo) * torch.rand(n, generator=g, device=g.device if g else 'cpu')
 def _randint(n, lo, hi, g): return torch.randint(lo, hi, (n,), generator=g, device=g.device if g else 'cpu')
 
-def dsa_sample(self:DSA, n:int, # rows of parameters (1: one draw shared by a whole batch)
+def dsa_sample(self:DSA, # the augmentation
+               n:int, # rows of parameters (1: one draw shared by a whole batch)
                size:tuple, # (H, W) of the images they will apply to
                generator:torch.Generator|None=None, # source of randomness; its device is where they live
               ) -> dict:
@@ -96,7 +99,8 @@ def _affine(p:dict, n:int, H:int, W:int, device) -> torch.Tensor|None:
     if 'shift' in p: b = -2 * p['shift'].to(device).float().expand(n, 2) / torch.tensor([W, H], device=device)
     return torch.cat([A, b[:, :, None]], 2)
 
-def dsa_apply(self:DSA, x:torch.Tensor, # normalised images (N, C, H, W)
+def dsa_apply(self:DSA, # the augmentation
+              x:torch.Tensor, # normalised images (N, C, H, W)
               p:dict, # parameters from `sample` with N rows, or 1 row for all
              ) -> torch.Tensor:
     "Augment `x` with parameters `p`; differentiable in `x`."
@@ -123,11 +127,17 @@ def dsa_apply(self:DSA, x:torch.Tensor, # normalised images (N, C, H, W)
 DSA.apply = dsa_apply
 
 # %% ../nbs/02_augment.ipynb #46662eb0
-def dsa_call(self:DSA, x:torch.Tensor, generator:torch.Generator|None=None) -> torch.Tensor:
+def dsa_call(self:DSA, # the augmentation
+             x:torch.Tensor, # images (N, C, H, W)
+             generator:torch.Generator|None=None, # source of randomness (None: torch's global one)
+            ) -> torch.Tensor:
     "Augment every image of `x` with its own random parameters."
     return self.apply(x, self.sample(len(x), x.shape[-2:], generator))
 
-def dsa_siamese(self:DSA, *xs:torch.Tensor, generator:torch.Generator|None=None) -> tuple:
+def dsa_siamese(self:DSA, # the augmentation
+                *xs:torch.Tensor, # batches of images, each (N_i, C, H, W)
+                generator:torch.Generator|None=None, # source of randomness (None: torch's global one)
+               ) -> tuple:
     "Augment all batches `xs` with one shared random draw (DSA's siamese augmentation)."
     p = self.sample(1, xs[0].shape[-2:], generator)
     return tuple(self.apply(x, p) for x in xs)

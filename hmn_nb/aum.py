@@ -33,7 +33,7 @@ def aum_scores(x:torch.Tensor, # normalised images (N, C, H, W)
                y:torch.Tensor, # their assigned labels (N,)
                data:ImageData, # gives the number of classes, shape and data set name
                cfg:EvalConfig|None=None, # the training (default: `aum_config()`); its seed seeds everything
-               progress:bool=True,
+               progress:bool=True, # a progress bar
                return_history:bool=False, # also return the (epochs, N) margins
               ):
     "AUM(x, y) = 1/T Σ_t M_t(x, y): every image's margin after each of T training epochs, averaged."

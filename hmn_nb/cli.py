@@ -186,7 +186,8 @@ def _refuse_ignored(given:dict, # the options given, by dest
                          f"--over-budget 0.1 condenses over budget and prunes back")
 
 # %% ../nbs/10_cli.ipynb #c5fc9383
-def condense_config(args) -> RunConfig:
+def condense_config(args, # parsed `hmn_nb condense` arguments
+                   ) -> RunConfig:
     "The `RunConfig` that parsed `condense` arguments ask for, with every given option recorded as an override."
     given = {k: v for k, v in vars(args).items() if k in _FLAGS and v is not None}
     if args.recipe is not None:
@@ -204,13 +205,15 @@ def condense_config(args) -> RunConfig:
     return cfg
 
 # %% ../nbs/10_cli.ipynb #59f46fc1
-def condense(args) -> str:
+def condense(args, # parsed `hmn_nb condense` arguments
+            ) -> str:
     "`hmn_nb condense`: run the pipeline; return the line to print."
     r = run(condense_config(args), args.out, fresh=args.fresh, progress=args.progress, argv=args.argv)
     return f"{r} -> {Path(args.out)/'result.json'}"
 
 # %% ../nbs/10_cli.ipynb #1ac3711c
-def prune_command(args) -> str:
+def prune_command(args, # parsed `hmn_nb prune` arguments
+                 ) -> str:
     "`hmn_nb prune DIR`: prune a saved over-budget HMN, evaluate it, update DIR; return the line to print."
     p = PruneConfig(strategy=args.prune or 'double-end', beta=args.beta, **({'aum_epochs': args.aum_epochs} if args.aum_epochs else {}))
     changes = dict(runs=args.eval_runs, steps=args.eval_steps, epochs=args.eval_epochs, test_size=args.eval_test_size,
@@ -220,7 +223,8 @@ def prune_command(args) -> str:
             f"{r['images_per_class']} images/class, {r['storage_floats']:,} of {r['budget_floats']:,} floats -> {Path(args.dir)/'result.json'}")
 
 # %% ../nbs/10_cli.ipynb #592d6434
-def evaluate_command(args) -> str:
+def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
+                    ) -> str:
     "`hmn_nb evaluate DIR_OR_FILE [--arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
     changes = dict(runs=args.runs, steps=args.steps, epochs=args.epochs, test_size=args.test_size, seed=args.seed,
                    precision=args.precision)
@@ -234,9 +238,9 @@ def evaluate_command(args) -> str:
         if len(args.arch or []) > 1: print(lines[-1], flush=True)          # each network's line as soon as it is known
     return lines[0] if len(lines) == 1 else f"{len(lines)} evaluations added to {where}"
 
-
 # %% ../nbs/10_cli.ipynb #c9b96b96
-def export_command(args) -> str:
+def export_command(args, # parsed `hmn_nb export` arguments
+                  ) -> str:
     "`hmn_nb export DIR_OR_FILE --to FOLDER`: write the images as class folders of PNG files."
     f, _, _ = read_run(args.path)
     c = load_condensed(f)
@@ -244,7 +248,8 @@ def export_command(args) -> str:
     return f"{c.meta['num_classes'] * c.meta['images_per_class']:,} images in {c.meta['num_classes']} class folders -> {out}"
 
 # %% ../nbs/10_cli.ipynb #b3bd2ec5
-def recipe_row(r) -> dict:
+def recipe_row(r, # a `Recipe`
+              ) -> dict:
     "One recipe as a row: its name, settings in short, cost and measurement."
     c = r.config
     ev = f"{c.eval.steps} steps" if c.eval.steps else f"{c.eval.epochs} epochs"
@@ -253,7 +258,8 @@ def recipe_row(r) -> dict:
                 evaluation=f"{c.eval.runs} nets x {ev}" + (f", {c.eval.test_size} test" if c.eval.test_size else ''),
                 pruning=pr, cost=r.cost, measured=r.measured or 'not run')
 
-def recipes_command(args) -> str:
+def recipes_command(args, # parsed `hmn_nb recipes` arguments
+                   ) -> str:
     "`hmn_nb recipes [PATTERN]`: the table (or JSON) of matching recipes."
     rows = [recipe_row(r) for n, r in RECIPES.items() if args.pattern in n]
     if not rows: raise ValueError(f"no recipe name contains {args.pattern!r}; try cifar10, ipc10 or cpu")
@@ -286,7 +292,8 @@ def _error_line(e:Exception) -> tuple:
 
 _COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command)
 
-def main(argv:list|None=None) -> int:
+def main(argv:list|None=None, # the arguments (None: the command line's)
+        ) -> int:
     "The `hmn_nb` console script; returns the exit status."
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)

@@ -40,7 +40,8 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
     return dev
 
 # %% ../nbs/00_data.ipynb #4556732d
-def describe_device(device:torch.device) -> str:
+def describe_device(device:torch.device, # the device a result was computed on
+                   ) -> str:
     "The hardware behind `device` in words, for results: the GPU's name, or the CPU's model and torch's thread count."
     device = torch.device(device)
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
@@ -74,12 +75,18 @@ def check_finite(what:str, # names the values in the message
             raise Diverged(f"NaN or infinite values in {what}" + (f"; {hint}" if hint else ''))
 
 # %% ../nbs/00_data.ipynb #7616d5fb
-def normalize(x:torch.Tensor, mean, std) -> torch.Tensor:
+def normalize(x:torch.Tensor, # pixels in [0, 1], (N, C, H, W)
+              mean, # per-channel means
+              std, # per-channel standard deviations
+             ) -> torch.Tensor:
     "Per-channel `(x - mean) / std` for images `x` in [0, 1] of shape (N, C, H, W)."
     m, s = (torch.as_tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
     return (x - m) / s
 
-def denormalize(x:torch.Tensor, mean, std) -> torch.Tensor:
+def denormalize(x:torch.Tensor, # normalised images, (N, C, H, W)
+                mean, # per-channel means they were normalised with
+                std, # per-channel standard deviations they were normalised with
+               ) -> torch.Tensor:
     "Inverse of `normalize`: normalised images back to [0, 1] pixel space (not clamped)."
     m, s = (torch.as_tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
     return x * s + m
@@ -126,8 +133,14 @@ def _channel_stats(x:torch.Tensor) -> tuple:
     "Per-channel mean and std of images (N, C, H, W), as tuples of floats."
     return (tuple(x.mean(dim=(0, 2, 3)).tolist()), tuple(x.std(dim=(0, 2, 3)).clamp_min(1e-6).tolist()))
 
-def from_pixels(name:str, x_train, y_train, x_test, y_test, classes, # uint8 (N, C, H, W) or float in [0, 1]
-                mean=None, std=None, # per-channel normalisation; `None`: the training split's own statistics
+def from_pixels(name:str, # the data set's name
+                x_train, # training pixels, uint8 or float in [0, 1], (N, C, H, W)
+                y_train, # training labels
+                x_test, # test pixels, like `x_train`
+                y_test, # test labels
+                classes, # uint8 (N, C, H, W) or float in [0, 1]
+                mean=None, # per-channel means to normalise with (None: the training images')
+                std=None, # per-channel normalisation; `None`: the training split's own statistics
                 size:int|None=None, # resize to `size` x `size` (`None`: keep)
                ) -> ImageData:
     "Build an `ImageData` from raw pixels: scale to [0, 1], resize, normalise."
@@ -200,7 +213,8 @@ class _SafeUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"it names {module}.{name}, which a data file has no reason to hold")
         return _PICKLE_GLOBALS[module, name]()
 
-def safe_unpickle(path) -> dict:
+def safe_unpickle(path, # a pickle file of plain data (dicts, lists, numbers, strings, bytes, numpy arrays)
+                 ) -> dict:
     "A CIFAR batch or meta file as a dict with str keys, without running code from it."
     try:
         with open(path, 'rb') as f: d = _SafeUnpickler(f, encoding='latin1').load()
@@ -327,7 +341,8 @@ def _fsync(path):
     except OSError: pass                                 # some file systems cannot sync a folder
     finally: os.close(fd)
 
-def atomic_write(path, write, # write(tmp): writes the whole file to the temporary path `tmp`
+def atomic_write(path, # the file to (re)write
+                 write, # write(tmp): writes the whole file to the temporary path `tmp`
                 ):
     "Write `path` through a temporary file in the same folder, then rename: readers never see half a file."
     path = Path(path)
@@ -348,7 +363,9 @@ def atomic_write(path, write, # write(tmp): writes the whole file to the tempora
         if isinstance(e, OSError) and e.filename is None and e.errno: raise OSError(e.errno, e.strerror, str(path)) from None
         raise
 
-def atomic_save(obj, path):
+def atomic_save(obj, # what to save (tensors and plain data)
+                path, # the file to (re)write
+               ):
     "`torch.save` `obj` to `path` atomically."
     atomic_write(path, lambda tmp: torch.save(obj, tmp))
 
@@ -374,10 +391,14 @@ def _cache_ok(obj, files:list, counts:dict, decode, checks:int=8) -> bool:
     return all(np.array_equal(obj[rows[i][0]][rows[i][1]].numpy(), decode(files[i]))
                for i in random.Random().sample(range(len(files)), min(checks, len(files))))
 
-def cached_images(root:Path, files:list, build, # build() -> dict of uint8 image tensors, run on a cache miss
+def cached_images(root:Path, # the data folder (the cache lives beside it, or in the user's cache when it is read-only)
+                  files:list, # the image files to decode
+                  build, # build() -> dict of uint8 image tensors, run on a cache miss
                   counts:dict, # rows of each tensor `build` returns, its keys in the order of `files`
                   decode, # decode(file) -> the uint8 (C, H, W) array `build` makes of it (for checks)
-                  cache:bool=True, **params) -> dict:
+                  cache:bool=True, # read and write the cache (False: decode every time)
+                  **params, # settings the cached pixels depend on (size, channels), part of its key
+                 ) -> dict:
     "Load `build()`'s result from the cache keyed by `params` and every file's content, checked, or build and save it."
     if not cache: return build()
     path = _cache_path(root, _cache_key(root, files, params))
@@ -406,7 +427,8 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
                           cache:bool=True, # cache decoded pixels (see above)
                           name:str='imagefolder', # the name the `ImageData` carries
                           progress:bool=True, # a progress bar while decoding (large folders, first load)
-                          mean=None, std=None, # normalisation; `None`: the training split's own statistics
+                          mean=None, # per-channel means to normalise with (None: the training images')
+                          std=None, # normalisation; `None`: the training split's own statistics
                          ) -> ImageData:
     "A class-folder image tree as an `ImageData`, normalised with `mean`/`std` or its training split's statistics."
     root = Path(root).expanduser()
@@ -567,7 +589,7 @@ def show_grid(x:torch.Tensor, # normalised images (N, C, H, W)
               data:ImageData, # gives mean/std and class names
               per_class:int=10, # at most this many images of each class, one row per class
               max_classes:int=20, # at most this many classes
-              title:str|None=None,
+              title:str|None=None, # the figure's title (None: none)
               scale:float=0.6, # inches per image
              ):
     "A matplotlib figure with one row of images per class (one row of classes when each has one image)."

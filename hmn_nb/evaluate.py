@@ -59,11 +59,17 @@ class EvalConfig:
         return self
 
 # %% ../nbs/03_evaluate.ipynb #d0bc29e8
-def run_seeds(seed:int, runs:int) -> list:
+def run_seeds(seed:int, # the evaluation's seed
+              runs:int, # how many networks
+             ) -> list:
     "`runs` distinct 62-bit seeds derived from `seed` (seeds 0 and 1 do not share runs)."
     return torch.randint(2**62, (runs,), generator=torch.Generator().manual_seed(seed)).tolist()
 
-def make_net(data:ImageData, cfg:EvalConfig, seed:int, device=None) -> torch.nn.Module:
+def make_net(data:ImageData, # the data set (channels, classes, image size)
+             cfg:EvalConfig, # the network: arch, width, depth, norm
+             seed:int, # initialises the weights
+             device=None, # where the network goes (None: `data`'s device)
+            ) -> torch.nn.Module:
     "A fresh `cfg.arch` network for `data`, initialised on the CPU from `seed` (same weights on any device)."
     C, H, W = data.shape
     with torch.random.fork_rng(devices=[]):
@@ -72,7 +78,9 @@ def make_net(data:ImageData, cfg:EvalConfig, seed:int, device=None) -> torch.nn.
     return net.to(device if device is not None else data.device)
 
 # %% ../nbs/03_evaluate.ipynb #089a3d28
-def cutmix(x:torch.Tensor, g:torch.Generator) -> tuple:
+def cutmix(x:torch.Tensor, # a batch of images (N, C, H, W)
+           g:torch.Generator, # source of randomness, on the batch's device
+          ) -> tuple:
     "CutMix a batch: (mixed x, permutation, kept area fraction). Loss: kept*CE(y) + (1-kept)*CE(y[perm])."
     N, _, H, W = x.shape
     lam = torch.rand(1, generator=g, device=g.device).item()                 # Beta(1, 1)
@@ -84,7 +92,8 @@ def cutmix(x:torch.Tensor, g:torch.Generator) -> tuple:
     return x, perm, 1 - (y1 - y0) * (x1 - x0) / (H * W)
 
 # %% ../nbs/03_evaluate.ipynb #f98dbc32
-def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images (N, C, H, W), on the net's device
+def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
+              x:torch.Tensor, # normalised training images (N, C, H, W), on the net's device
               y:torch.Tensor, # labels (N,)
               cfg:EvalConfig, # with `augment` resolved
               seed:int, # seeds batches, augmentation and CutMix
@@ -123,7 +132,10 @@ def train_net(net:torch.nn.Module, x:torch.Tensor, # normalised training images 
     return net
 
 @torch.no_grad()
-def test_accuracy(net:torch.nn.Module, x:torch.Tensor, y:torch.Tensor, batch:int=500,
+def test_accuracy(net:torch.nn.Module, # the trained network
+                  x:torch.Tensor, # test images, normalised, on the network's device
+                  y:torch.Tensor, # test labels
+                  batch:int=500, # images per forward pass
                   precision:str='fp32', # the arithmetic of the forward passes (see `EvalConfig`)
                  ) -> float:
     "Top-1 accuracy of `net` on (x, y), in percent."
@@ -154,7 +166,9 @@ class EvalResult:
         return dict(acc_mean=self.mean, acc_std=self.std, **asdict(self))
 
 # %% ../nbs/03_evaluate.ipynb #4784f01f
-def test_split(data:ImageData, cfg:EvalConfig) -> tuple:
+def test_split(data:ImageData, # the data set
+               cfg:EvalConfig, # `test_size`: all test images, or a fixed class-balanced subset
+              ) -> tuple:
     "The test images the accuracy is measured on: all, or a fixed class-balanced subset of `cfg.test_size`."
     if cfg.test_size is None or cfg.test_size >= len(data.x_test): return data.x_test, data.y_test
     k = max(1, cfg.test_size // data.num_classes)
@@ -162,9 +176,11 @@ def test_split(data:ImageData, cfg:EvalConfig) -> tuple:
     return data.x_test[i], data.y_test[i]
 
 def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
-                 data:ImageData, cfg:EvalConfig|None=None, device=None,
+                 data:ImageData, # the data set: network shape and test images
+                 cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
+                 device=None, # where to train (None: `data`'s device)
                  progress:bool=True, # fastprogress bars (runs, and steps within a run)
-                 extra:dict|None=None,
+                 extra:dict|None=None, # more fields for the result (e.g. the set's size)
                  label:str='evaluation', # names the stage in the progress bars
                 ) -> EvalResult:
     "Train `cfg.runs` fresh networks, run r on `draw(r)`, and collect their test accuracies."
@@ -187,7 +203,10 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
 def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `data`
              y:torch.Tensor, # labels (N,)
              data:ImageData, # the real data set: test split, classes, shape
-             cfg:EvalConfig|None=None, device=None, progress:bool=True, extra:dict|None=None,
+             cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
+             device=None, # where to train (None: `data`'s device)
+             progress:bool=True, # fastprogress bars
+             extra:dict|None=None, # more fields for the result
              label:str='evaluation', # names the stage in the progress bars
             ) -> EvalResult:
     "Train `cfg.runs` fresh ConvNets on (x, y) and test them on `data`'s test split."
@@ -200,8 +219,11 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
         raise ValueError(f"labels must lie in 0..{data.num_classes - 1}, got {int(y.min())}..{int(y.max())}")
     return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)
 
-def evaluate_random(data:ImageData, k:int, # real images per class
-                    cfg:EvalConfig|None=None, device=None, progress:bool=True,
+def evaluate_random(data:ImageData, # the data set
+                    k:int, # real images per class
+                    cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
+                    device=None, # where to train (None: `data`'s device)
+                    progress:bool=True, # fastprogress bars
                     redraw:bool=True, # a new random draw for every run (else one draw, from `cfg.seed`)
                    ) -> EvalResult:
     "The random-real baseline: `k` random training images per class, through the same protocol."
@@ -212,6 +234,10 @@ def evaluate_random(data:ImageData, k:int, # real images per class
         return data.x_train[i.to(data.device)], data.y_train[i.to(data.device)]
     return run_protocol(draw, data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw))
 
-def evaluate_full(data:ImageData, cfg:EvalConfig|None=None, device=None, progress:bool=True) -> EvalResult:
+def evaluate_full(data:ImageData, # the data set, all of whose training images each network trains on
+                  cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
+                  device=None, # where to train (None: `data`'s device)
+                  progress:bool=True, # fastprogress bars
+                 ) -> EvalResult:
     "The full-data upper bound: the whole training split, through the same protocol."
     return run_protocol(lambda r: (data.x_train, data.y_train), data, cfg, device, progress, extra=dict(method='full'))

@@ -167,12 +167,14 @@ class PixelSet(SyntheticSet, nn.Module):
         return cls(data.x_train[i.to(data.device)].view(data.num_classes, n, *data.shape))
 
 # %% ../nbs/05_generator.ipynb #12f5f238
-def warm_start(model:SyntheticSet, data:ImageData,
+def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), on `data`'s device
+               data:ImageData, # the real data set
                steps:int=400, # Adam steps (0: do nothing)
-               lr:float=0.01,
+               lr:float=0.01, # Adam's learning rate
                batch:int=512, # images fitted per step
                seed:int=0, # chooses the real targets and the batches
-               progress:bool=True) -> list:
+               progress:bool=True, # a progress bar
+              ) -> list:
     "Fit `model`'s images to random real images of their classes by MSE; return the loss of every step."
     if steps <= 0: return []
     g = torch.Generator().manual_seed(seed)
@@ -196,7 +198,9 @@ def warm_start(model:SyntheticSet, data:ImageData,
 # %% ../nbs/05_generator.ipynb #35025644
 FORMAT, FORMAT_VERSION = 'hmn_nb.condensed', 1
 
-def save_condensed(path, model:SyntheticSet, data:ImageData, # the data set it was condensed from (normalisation, names)
+def save_condensed(path, # the file to write (atomically)
+                   model:SyntheticSet, # the condensed set (HMN or pixels)
+                   data:ImageData, # the data set it was condensed from (normalisation, names)
                    **info, # JSON-like extras: budget, settings, losses, ...
                   ):
     "Save `model` with everything needed to regenerate and use its images."
@@ -234,7 +238,6 @@ def _check_condensed(obj:dict, path):
     for k, t in obj['state'].items():
         check_finite(f'{path} ({k})', t, hint='the condensation that wrote it diverged; condense again (a lower learning rate)')
 
-
 # %% ../nbs/05_generator.ipynb #c8f6cefb
 class Condensed:
     "A loaded condensed set: the container plus the metadata that says how to use its images."
@@ -252,7 +255,9 @@ class Condensed:
         return (f"Condensed({m['kind']} of {m['dataset']}: {m['num_classes']} classes x {m['images_per_class']} images "
                 f"of shape {tuple(m['image_shape'])}, {m['storage_floats']:,} floats)")
 
-def load_condensed(path, device='cpu') -> Condensed:
+def load_condensed(path, # a file written by `save_condensed`
+                   device='cpu', # where the set goes
+                  ) -> Condensed:
     "Load a file written by `save_condensed` (no code from the file is run)."
     try: obj = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise FileNotFoundError(f"no condensed file at {path}") from None

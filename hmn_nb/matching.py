@@ -36,7 +36,9 @@ def layer_distance(gr:torch.Tensor, # gradient on real data for one layer's weig
     raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
 
 # %% ../nbs/06_matching.ipynb #fcddf945
-def matched_params(net:ConvNet, fc:bool=False) -> list:
+def matched_params(net:ConvNet, # the matching network
+                   fc:bool=False, # include the final linear layer
+                  ) -> list:
     "The weights gradient matching compares: every conv weight, and the classifier's weight when `fc`."
     return [m.weight for m in net.modules() if isinstance(m, torch.nn.Conv2d)] + ([net.classifier.weight] if fc else [])
 
@@ -78,7 +80,11 @@ class MatchConfig:
         return self
 
 # %% ../nbs/06_matching.ipynb #9f90c4f5
-def match_step(model:SyntheticSet, net:ConvNet, sampler:ClassSampler, cfg:MatchConfig, dsa:DSA,
+def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulated here
+               net:ConvNet, # the matching network
+               sampler:ClassSampler, # draws real batches of a class
+               cfg:MatchConfig, # batch sizes, metric, precision, compile
+               dsa:DSA, # the siamese augmentation
                g:torch.Generator, # CPU generator: real batches, synthetic subsets, augmentation
               ) -> float:
     "L = Σ_c Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): accumulate each class's term into `model`'s gradients; return L / K."
@@ -129,7 +135,8 @@ def _first_call(f, *args):
                          f"leave compile off") from None
 
 def compiled_term(net:ConvNet, # the matching network of this step; only its weights are used
-                  cfg:MatchConfig):
+                  cfg:MatchConfig, # the metric and precision the term is compiled for
+                 ):
     "term(xr, yr, xs, ys, targets) -> one class's matching loss, back-propagated into `targets`, by compiled functions."
     real, syn, _ = _compiled(net, cfg)
     matched = {id(p) for p in matched_params(net, cfg.fc)}
@@ -142,7 +149,13 @@ def compiled_term(net:ConvNet, # the matching network of this step; only its wei
     return term
 
 # %% ../nbs/06_matching.ipynb #63a04de8
-def train_net_real(net:ConvNet, opt, data:ImageData, cfg:MatchConfig, dsa:DSA, g:torch.Generator):
+def train_net_real(net:ConvNet, # the matching network
+                   opt, # its optimiser (kept across calls: momentum)
+                   data:ImageData, # the real data set
+                   cfg:MatchConfig, # net_steps, net_batch
+                   dsa:DSA, # the augmentation of its real batches
+                   g:torch.Generator, # source of randomness
+                  ):
     "`cfg.net_steps` SGD steps of `net` on random augmented real batches (their gradients compiled when `cfg.compile`)."
     full = _compiled(net, cfg)[2] if cfg.compile and cfg.net_steps else None
     for _ in range(cfg.net_steps):
@@ -158,7 +171,9 @@ def train_net_real(net:ConvNet, opt, data:ImageData, cfg:MatchConfig, dsa:DSA, g
         opt.step()
 
 # %% ../nbs/06_matching.ipynb #6edeb12a
-def make_optimizer(model:SyntheticSet, cfg:MatchConfig):
+def make_optimizer(model:SyntheticSet, # the synthetic set to train
+                   cfg:MatchConfig, # learning rates (memories and networks, or pixels)
+                  ):
     "Adam for an HMN (memories and networks at their own rates); SGD with momentum for a pixel set."
     if isinstance(model, HMN):
         mem = [model.m_dataset, model.m_class, model.m_instance]
@@ -173,13 +188,25 @@ def _fingerprint(model:SyntheticSet, cfg:MatchConfig, seed:int, data:ImageData) 
     return dict(config={k: v for k, v in asdict(cfg).items() if k not in ('iters', 'checkpoint_every')},
                 seed=seed, data=[data.name, list(data.shape), len(data.x_train)], shapes=shapes)
 
-def save_checkpoint(path, model, opt, g, it:int, losses:list, fingerprint:dict):
+def save_checkpoint(path, # the checkpoint file (written atomically)
+                    model, # the synthetic set
+                    opt, # its optimiser
+                    g, # the generator of the run's randomness
+                    it:int, # outer iterations done
+                    losses:list, # the matching loss of every step so far
+                    fingerprint:dict, # what the run is (settings, data, seed, shapes): resuming checks it
+                   ):
     "Write the loop's complete state to `path`, atomically."
     atomic_save(dict(kind='hmn_nb.checkpoint', model=model.state_dict(), opt=opt.state_dict(), rng=g.get_state(),
                      it=it, losses=losses, fingerprint=json.dumps(fingerprint, sort_keys=True)), path)
 
 # %% ../nbs/06_matching.ipynb #68b52f13
-def load_checkpoint(path, model, opt, g, fingerprint:dict) -> tuple:
+def load_checkpoint(path, # the checkpoint file
+                    model, # the synthetic set to restore into
+                    opt, # its optimiser, restored
+                    g, # the generator, restored
+                    fingerprint:dict, # the resuming run's fingerprint, which must match the file's
+                   ) -> tuple:
     "Restore the state saved in `path` into `model`, `opt` and `g`; return (iteration, losses)."
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
@@ -214,10 +241,10 @@ def _diverged_hint(checkpoint, saved:int) -> str:
 # %% ../nbs/06_matching.ipynb #e1e35948
 def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet), on its device
              data:ImageData, # real data, on the same device
-             cfg:MatchConfig|None=None,
-             seed:int=0,
+             cfg:MatchConfig|None=None, # the matching schedule (None: `MatchConfig()`, the paper's)
+             seed:int=0, # the seed of every random draw (networks, batches, augmentation)
              checkpoint:str|Path|None=None, # file to checkpoint to and resume from
-             progress:bool=True,
+             progress:bool=True, # a progress bar
              callback=None, # called as callback(iteration, losses) after each outer iteration
              times:dict|None=None, # when given, receives the seconds of the warm start and of matching
             ) -> list:

@@ -33,7 +33,10 @@ class HMNConfig:
         return self
 
 # %% ../nbs/04_memory.ipynb #bc2ebb11
-def conv_floats(c_in:int, c_out:int, k:int=3) -> int:
+def conv_floats(c_in:int, # input channels
+                c_out:int, # output channels
+                k:int=3, # kernel side
+               ) -> int:
     "Weights and biases of a k x k convolution."
     return c_in * c_out * k * k + c_out
 
@@ -52,20 +55,29 @@ def storage_breakdown(cfg:HMNConfig, # the layout
         decoder=conv_floats(cfg.decoder_in, cfg.hidden) + cfg.up_stages * conv_floats(cfg.hidden, cfg.hidden)
                 + conv_floats(cfg.hidden, channels))
 
-def storage_floats(cfg:HMNConfig, num_classes:int, gipc:int, channels:int) -> int:
+def storage_floats(cfg:HMNConfig, # the HMN layout
+                   num_classes:int, # classes K
+                   gipc:int, # generated images per class
+                   channels:int, # image channels (the decoder's output)
+                  ) -> int:
     "All floats stored by an HMN: memories, extractors and decoder."
     return sum(storage_breakdown(cfg, num_classes, gipc, channels).values())
 
 # %% ../nbs/04_memory.ipynb #6969c717
 def budget_floats(ipc:float, # images per class of storage
-                  num_classes:int, shape:tuple, # (C, H, W)
+                  num_classes:int, # classes K
+                  shape:tuple, # (C, H, W)
                  ) -> int:
     "The storage budget of `ipc` images per class: IPC x classes x C x H x W floats (rounded down)."
     C, H, W = shape
     return int(ipc * num_classes * C * H * W)
 
 # %% ../nbs/04_memory.ipynb #5fde5216
-def gipc_for_budget(cfg:HMNConfig, budget:int, num_classes:int, channels:int) -> int:
+def gipc_for_budget(cfg:HMNConfig, # the HMN layout
+                    budget:int, # floats allowed
+                    num_classes:int, # classes K
+                    channels:int, # image channels
+                   ) -> int:
     "The largest number of generated images per class whose HMN fits in `budget` floats."
     shared = storage_floats(cfg, num_classes, 0, channels)
     per_image_row = num_classes * cfg.instance_floats        # one more image in every class

@@ -28,7 +28,8 @@ def norm_layer(norm:str, # one of `NORMS`
     raise ValueError(f"unknown norm {norm!r}; choose one of {', '.join(NORMS)}")
 
 # %% ../nbs/01_nets.ipynb #ccab19fa
-def default_depth(size:int) -> int:
+def default_depth(size:int, # side of the square input images, in pixels
+                 ) -> int:
     "The literature's depth for `size` x `size` images: 3 up to 32 pixels, one more block per doubling."
     return max(1, 3 + math.ceil(math.log2(max(size, 32) / 32)))
 
@@ -64,7 +65,8 @@ class ConvNet(nn.Module):
 # %% ../nbs/01_nets.ipynb #7f41586f
 PRECISIONS = ('fp32', 'bf16', 'auto')
 
-def native_bf16(device:torch.device) -> bool:
+def native_bf16(device:torch.device, # the device to ask about
+               ) -> bool:
     "Whether `device` computes bfloat16 convolutions natively (a CPU with AVX512-BF16 or AMX, or a GPU that supports it)."
     device = torch.device(device)
     if device.type == 'cpu':
@@ -72,18 +74,22 @@ def native_bf16(device:torch.device) -> bool:
         except (AttributeError, RuntimeError): return False
     return device.type == 'cuda' and torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
 
-def check_precision(precision:str) -> str:
+def check_precision(precision:str, # the setting to check
+                   ) -> str:
     "`precision`, or a clear error when it is not one of `PRECISIONS`."
     if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     return precision
 
 def resolve_precision(precision:str, # one of `PRECISIONS`
-                      device:torch.device) -> str:
+                      device:torch.device, # where the networks run
+                     ) -> str:
     "'fp32' or 'bf16': what `precision` means on `device` ('auto': bf16 only on a CPU that computes it natively)."
     if check_precision(precision) != 'auto': return precision
     return 'bf16' if torch.device(device).type == 'cpu' and native_bf16(device) else 'fp32'
 
-def autocast(precision:str, device:torch.device):
+def autocast(precision:str, # one of `PRECISIONS`
+             device:torch.device, # where the forward passes run
+            ):
     "A context in which network forward passes run at `precision` on `device`."
     device = torch.device(device)
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=resolve_precision(precision, device) == 'bf16')
@@ -97,8 +103,12 @@ def _stem(channels:int, out:int, bias:bool=False) -> nn.Conv2d:
 
 # %% ../nbs/01_nets.ipynb #87c5ba87
 def make_arch(arch:str, # one of `ARCHS`
-              channels:int=3, num_classes:int=10, size:int=32, # the images and labels it takes
-              width:int=128, depth:int|None=None, norm:str='instancenorm', # the ConvNet's settings (ignored by the others)
+              channels:int=3, # input channels (1 for digits)
+              num_classes:int=10, # output logits
+              size:int=32, # the images and labels it takes
+              width:int=128, # ConvNet channels (ConvNets only)
+              depth:int|None=None, # ConvNet blocks; None: `default_depth(size)` (ConvNets only)
+              norm:str='instancenorm', # the ConvNet's settings (ignored by the others)
              ) -> nn.Module:
     "A fresh `arch` network for `channels` x `size` x `size` images, stems adapted to small inputs (above)."
     if arch == 'convnet': return ConvNet(channels, num_classes, size, width=width, depth=depth, norm=norm)

@@ -54,13 +54,18 @@ class PruneConfig:
     def active(self) -> bool: return self.over_budget > 0 and self.strategy != "none"
 
 # %% ../nbs/09_pipeline.ipynb #71cacf64
-def aum_training(p:PruneConfig, ev:EvalConfig, seed:int) -> EvalConfig:
+def aum_training(p:PruneConfig, # the pruning settings (aum_epochs)
+                 ev:EvalConfig, # the run's evaluation: network, optimiser, augmentation
+                 seed:int, # the run's seed
+                ) -> EvalConfig:
     "The AUM scoring run: `ev`'s network, optimiser and augmentation for `p.aum_epochs` epochs (`aum_config`)."
     keep = ('batch_size', 'lr', 'momentum', 'weight_decay', 'width', 'depth', 'norm', 'precision')
     return aum_config(p.aum_epochs, seed=seed, **{k: getattr(ev, k) for k in keep})
 
 # %% ../nbs/09_pipeline.ipynb #61c715d6
-def beta_training(p:PruneConfig, ev:EvalConfig) -> EvalConfig:
+def beta_training(p:PruneConfig, # the pruning settings (beta_runs, beta_steps)
+                  ev:EvalConfig, # the run's evaluation
+                 ) -> EvalConfig:
     "How each β candidate is scored: `ev` with `p.beta_runs` networks, fewer steps, on the validation split."
     return replace(ev, runs=p.beta_runs, test_size=None, steps=ev.steps and max(1, round(ev.steps * p.beta_steps)))
 
@@ -110,7 +115,8 @@ def _config_dict(self:RunConfig) -> dict:
     "The configuration as JSON-ready nested dicts."
     return asdict(self)
 
-def run_config_from(d:dict) -> RunConfig:
+def run_config_from(d:dict, # a configuration as `RunConfig.to_dict` wrote it (result.json's `config`)
+                   ) -> RunConfig:
     "The `RunConfig` recorded by `RunConfig.to_dict` (unknown keys are refused, missing ones take defaults)."
     parts = dict(match=MatchConfig, prune=PruneConfig, eval=EvalConfig)
     try:
@@ -122,14 +128,22 @@ def run_config_from(d:dict) -> RunConfig:
 RunConfig.to_dict = _config_dict
 
 # %% ../nbs/09_pipeline.ipynb #934fa943
-def build_container(cfg:RunConfig, data:ImageData) -> SyntheticSet:
+def build_container(cfg:RunConfig, # the run: method, IPC, over_budget, layout, seed
+                    data:ImageData, # the data set
+                   ) -> SyntheticSet:
     "The container of step 1: an HMN at (1 + over_budget) x the budget, or `ipc` real images per class as pixels."
     if cfg.method == 'hmn': return HMN.for_budget(data, cfg.ipc, cfg.prune.over_budget, seed=cfg.seed, layout=cfg.layout)
     return PixelSet.from_real(data, cfg.ipc, seed=cfg.seed).to(data.device)
 
 # %% ../nbs/09_pipeline.ipynb #d3a65cdc
-def prune_stage(model:SyntheticSet, data:ImageData, budget:int, p:PruneConfig, ev:EvalConfig, seed:int,
-                progress:bool=True) -> tuple:
+def prune_stage(model:SyntheticSet, # the condensed set (pruned only when it is an over-budget HMN)
+                data:ImageData, # the data set
+                budget:int, # floats allowed
+                p:PruneConfig, # the pruning settings
+                ev:EvalConfig, # the run's evaluation settings
+                seed:int, # the run's seed
+                progress:bool=True, # progress bars
+               ) -> tuple:
     "Steps 3-4: AUM of every image, β (given or searched), double-end pruning to `budget`: (model, report, aum, plan)."
     if not isinstance(model, HMN) or p.strategy == 'none' or removals_needed(model, budget) == 0: return model, None, None, None
     t = time.time()
@@ -150,8 +164,15 @@ def _save_fig(fig, path:Path):
     try: atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format=path.suffix[1:]))
     finally: plt.close(fig)
 
-def save_figures(out:Path, model:SyntheticSet, data:ImageData, title:str, losses:list,
-                 scored:SyntheticSet|None=None, aum=None, plan=None): # after pruning: the set before, its AUM, the plan
+def save_figures(out:Path, # the run's folder
+                 model:SyntheticSet, # the final set
+                 data:ImageData, # the data set
+                 title:str, # the samples figure's title
+                 losses:list, # the matching loss of every step
+                 scored:SyntheticSet|None=None, # the set before pruning, for the AUM figure (None: no figure)
+                 aum=None, # its AUM scores
+                 plan=None, # what pruning removed
+                ): # after pruning: the set before, its AUM, the plan
     "Write `samples.png`, and `loss.png` when there are losses, and `aum.png` when the run was pruned."
     import matplotlib.pyplot as plt
     with torch.no_grad(): x, y = model.generate()
@@ -184,7 +205,9 @@ class RunResult:
                 f"runs, {self.images_per_class:g} images/class, {self.storage_floats:,} of {self.budget_floats:,} floats, {self.seconds:.0f} s")
 
 # %% ../nbs/09_pipeline.ipynb #cb289a75
-def evaluation_record(ev:EvalResult, **extra) -> dict:
+def evaluation_record(ev:EvalResult, # what an evaluation measured
+                      **extra, # more fields (file, changes, pruned, ...)
+                     ) -> dict:
     "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
                 eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device),
@@ -196,7 +219,9 @@ def _say(progress:bool, msg:str):
     "Announce a stage of the run (when progress is shown)."
     if progress: print(f"[hmn_nb] {msg}", flush=True)
 
-def write_json(obj, path:Path):
+def write_json(obj, # plain data
+               path:Path, # the file to (re)write
+              ):
     "Write JSON atomically (temporary file, then rename); refuses NaN and infinity, which JSON cannot hold."
     text = json.dumps(obj, indent=2, allow_nan=False) + '\n'
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
@@ -207,7 +232,8 @@ except ImportError: fcntl = None                                        # Window
 RUN_FILES = ('checkpoint.pt', 'condensed.pt', 'condensed-over.pt', 'result.json', 'samples.png', 'loss.png', 'aum.png',
              'condensed.pt.evaluations.json')
 
-def output_folder(out) -> Path:
+def output_folder(out, # the folder given (--out)
+                 ) -> Path:
     "`out` as a folder path, checked and created."
     if out is None or not str(out).strip(): raise ValueError("the output folder is empty; give one for the results (--out runs/NAME)")
     out = Path(out).expanduser()
@@ -216,7 +242,8 @@ def output_folder(out) -> Path:
     return out
 
 @contextmanager
-def output_lock(out:Path):
+def output_lock(out:Path, # the folder to lock
+               ):
     "Hold an exclusive lock on folder `out` while writing there; refuse if another process holds it."
     f = open(out/'.lock', 'a+')
     try:
@@ -232,7 +259,10 @@ def output_lock(out:Path):
     finally: f.close()
 
 # %% ../nbs/09_pipeline.ipynb #1503649f
-def claim_output(out:Path, fresh:bool, method:str):
+def claim_output(out:Path, # the run's folder
+                 fresh:bool, # remove an earlier run's files first
+                 method:str, # the run's method (a random run never resumes)
+                ):
     "Refuse a folder holding a finished run or another method's checkpoint; with `fresh`, remove a run's files first."
     if fresh:
         for f in RUN_FILES: (out/f).unlink(missing_ok=True)
@@ -318,7 +348,8 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     return res
 
 # %% ../nbs/09_pipeline.ipynb #ca87a5b6
-def read_run(path) -> tuple:
+def read_run(path, # a run's folder, or a condensed file
+            ) -> tuple:
     "(condensed file, the result.json beside it or None, the recorded result or None) for a run folder or a condensed file."
     p = Path(path).expanduser()
     if p.is_dir():
@@ -365,7 +396,9 @@ def _data_for(cond, recorded:dict, root, device, progress:bool) -> ImageData:
 def evaluate_saved(path, # a run folder or a condensed file
                    changes:dict|None=None, # `EvalConfig` settings to change from the recorded ones (runs, steps, epochs, ...)
                    root=None, # where the data set is, when not where it was (or not recorded)
-                   device:str='auto', progress:bool=True) -> dict:
+                   device:str='auto', # auto, cpu, cuda, cuda:N or mps
+                   progress:bool=True, # progress bars
+                  ) -> dict:
     "Evaluate a saved condensed set again and append the record to its evaluations; return the record."
     f, _, _ = read_run(path)
     with output_lock(f.parent): return _evaluate_saved(path, changes, root, device, progress)
@@ -394,7 +427,10 @@ def _evaluate_saved(path, changes, root, device, progress) -> dict:
 def prune_saved(path, # a run folder holding an over-budget HMN
                 p:PruneConfig|None=None, # how to prune (default: the paper's double-end pruning)
                 eval_changes:dict|None=None, # evaluation settings to change from the recorded ones
-                seed:int|None=None, device:str='auto', progress:bool=True) -> dict:
+                seed:int|None=None, # the seed of scoring, β search and evaluation (None: the run's)
+                device:str='auto', # auto, cpu, cuda, cuda:N or mps
+                progress:bool=True, # progress bars
+               ) -> dict:
     "Prune the over-budget HMN of a finished run to its budget, evaluate it, update the run's files; return result.json."
     f, rj, before = read_run(path)
     if before is None: raise ValueError(f"{path} has no result.json; give the --out folder of an hmn_nb condense run")
@@ -556,7 +592,8 @@ def recipe_config(name:str|None=None, # a name in `RECIPES`; None: the README's 
 # %% ../nbs/09_pipeline.ipynb #e19ea905
 def pruning_ablation(cfg:RunConfig, # an HMN run: data set, IPC, matching, pruning (its over_budget), evaluation, seed
                      data:ImageData|None=None, # the data, already loaded
-                     progress:bool=False) -> dict:
+                     progress:bool=False, # progress bars
+                    ) -> dict:
     "Condense at budget and over it, prune the latter every way, evaluate every set; return results and parts."
     cfg = cfg.check()
     data = data if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, device=get_device(cfg.device))
@@ -577,7 +614,8 @@ def pruning_ablation(cfg:RunConfig, # an HMN run: data set, IPC, matching, pruni
     return dict(results=results, sets=sets, search=search, aum=aum, budget=budget, over_hmn=over, data=data)
 
 # %% ../nbs/09_pipeline.ipynb #6c394456
-def print_ablation(ab:dict):
+def print_ablation(ab:dict, # what `pruning_ablation` returned
+                  ):
     "One line per set: images per class, stored floats, accuracy; over-budget sets flagged."
     for name, r in ab['results'].items():
         m = ab['sets'][name]
@@ -592,7 +630,9 @@ def ablation_saved(path, # the folder of an over-budget HMN run, condensed with 
                    grid:tuple=WIDE_GRID, # the β candidates: wider than a run's, to see whether its grid is wide enough
                    runs:int|None=None, # networks evaluating each pruned set (default: the run's own number)
                    root=None, # where the data set is, when not where the run recorded it
-                   device:str='auto', progress:bool=False) -> dict:
+                   device:str='auto', # auto, cpu, cuda, cuda:N or mps
+                   progress:bool=False, # progress bars
+                  ) -> dict:
     "Prune the run's over-budget HMN in every way of `ABLATION` (AUM once, β searched), evaluate each; return ablation.json."
     f, rj, res = read_run(path)
     d = f.parent; src = d/'condensed-over.pt'
@@ -615,4 +655,3 @@ def ablation_saved(path, # the folder of an over-budget HMN run, condensed with 
             state['results'][s] = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress, label=f'{s} pruning'), prune=report)
             save()
         return state
-

@@ -17,7 +17,9 @@ __all__ = ['STRATEGIES', 'VAL_SEED', 'BETA_GRID', 'removals_needed', 'prune_plan
            'validation_data', 'held_out', 'choose_beta', 'aum_figure', 'aum_browser']
 
 # %% ../nbs/08_prune.ipynb #692e0ba6
-def removals_needed(model:HMN, budget:int) -> int:
+def removals_needed(model:HMN, # the over-budget HMN
+                    budget:int, # floats allowed
+                   ) -> int:
     "Images to remove from every class so that `model` fits `budget` floats (0 when it already fits)."
     excess = model.storage_floats() - budget
     if excess <= 0: return 0
@@ -53,13 +55,23 @@ def prune_plan(aum:torch.Tensor, # (K, G) AUM of every image
                 hard_per_class=hard, easy_per_class=k - hard)
 
 # %% ../nbs/08_prune.ipynb #2d7fb192
-def image_aum(model:SyntheticSet, data:ImageData, cfg:EvalConfig|None=None, progress:bool=True) -> torch.Tensor:
+def image_aum(model:SyntheticSet, # the synthetic set whose images are scored
+              data:ImageData, # the data set (network shape, normalisation)
+              cfg:EvalConfig|None=None, # the scoring run (None: `aum_config()`)
+              progress:bool=True, # a progress bar
+             ) -> torch.Tensor:
     "AUM of every generated image of `model`, as a (classes, images) tensor."
     with torch.no_grad(): x, y = model.generate()
     return aum_scores(x, y, data, cfg, progress=progress).view(model.num_classes, model.images_per_class).cpu()
 
 # %% ../nbs/08_prune.ipynb #e724a501
-def prune(model:HMN, aum:torch.Tensor, budget:int, strategy:str='double-end', beta:float=0.1, seed:int=0) -> tuple:
+def prune(model:HMN, # the over-budget HMN
+          aum:torch.Tensor, # AUM of every image, (K, G)
+          budget:int, # floats allowed
+          strategy:str='double-end', # one of `STRATEGIES`
+          beta:float=0.1, # double-end: the share of removals from the hard (low-AUM) end
+          seed:int=0, # random pruning's draw
+         ) -> tuple:
     "(pruned model, report): remove images by `strategy` until `model` fits `budget`."
     k = removals_needed(model, budget)
     plan = prune_plan(aum, k, strategy, beta, seed)
@@ -74,34 +86,42 @@ def prune(model:HMN, aum:torch.Tensor, budget:int, strategy:str='double-end', be
 # %% ../nbs/08_prune.ipynb #95cfb34c
 VAL_SEED = 0x5EED_7A1  # the validation draw's own seed: no run seed's warm start or random baseline draws the same permutation
 
-def validation_indices(data:ImageData, per_class:int=50) -> torch.Tensor:
+def validation_indices(data:ImageData, # the data set
+                       per_class:int=50, # validation images per class (at most half of a class)
+                      ) -> torch.Tensor:
     "Training-split indices of the validation images: `per_class` of every class (at most half of its images), fixed."
     per_class = max(1, min(per_class, int(data.y_train.bincount().min()) // 2))
     return sample_per_class(data.y_train, per_class, data.num_classes, torch.Generator().manual_seed(VAL_SEED)).to(data.device)
 
-
 # %% ../nbs/08_prune.ipynb #1536e691
-def validation_data(data:ImageData, per_class:int=50) -> ImageData:
+def validation_data(data:ImageData, # the data set
+                    per_class:int=50, # validation images per class
+                   ) -> ImageData:
     "A copy of `data` whose test split is its validation images (`validation_indices`), for choosing β."
     i = validation_indices(data, per_class)
     return replace(data, x_test=data.x_train[i], y_test=data.y_train[i])
 
-
 # %% ../nbs/08_prune.ipynb #ccdf1e8d
-def held_out(data:ImageData, per_class:int=50) -> ImageData:
+def held_out(data:ImageData, # the data set
+             per_class:int=50, # validation images per class, removed from its training split
+            ) -> ImageData:
     "A copy of `data` without its validation images in the training split: what an over-budget HMN is condensed on."
     keep = torch.ones(len(data.y_train), dtype=torch.bool, device=data.device)
     keep[validation_indices(data, per_class)] = False
     return replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
 
-
 # %% ../nbs/08_prune.ipynb #b6fb8741
 BETA_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)
 
-def choose_beta(model:HMN, aum:torch.Tensor, budget:int, data:ImageData,
+def choose_beta(model:HMN, # the over-budget HMN
+                aum:torch.Tensor, # AUM of every image, (K, G)
+                budget:int, # floats allowed
+                data:ImageData, # the data set; its validation images score the candidates
                 grid:tuple=BETA_GRID, # candidate rates
                 cfg:EvalConfig|None=None, # how candidates are scored (on the validation split)
-                val_per_class:int=50, progress:bool=False) -> dict:
+                val_per_class:int=50, # validation images per class
+                progress:bool=False, # progress bars
+               ) -> dict:
     "Score double-end pruning at every β of `grid` on a validation split; return the grid, scores and best β."
     val = validation_data(data, val_per_class)
     cfg = cfg or EvalConfig(runs=2)
@@ -118,9 +138,14 @@ def choose_beta(model:HMN, aum:torch.Tensor, budget:int, data:ImageData,
     return dict(beta=best['beta'], grid=scores, val_images=len(val.x_test), eval=asdict(cfg.resolve(data.name)))
 
 # %% ../nbs/08_prune.ipynb #6b51bf97
-def aum_figure(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData,
+def aum_figure(model:SyntheticSet, # the synthetic set whose images were scored
+               aum:torch.Tensor, # AUM of every image, (K, G)
+               plan:dict, # what pruning removes (`prune_plan`)
+               data:ImageData, # the data set (normalisation, class names)
                classes:list|None=None, # classes to show, one row each (default: the first three)
-               per_row:int=24, scale:float=0.55):
+               per_row:int=24, # images per row at most (the middle is left out)
+               scale:float=0.55, # inches per image
+              ):
     "Images of each class in `classes` sorted by AUM (hardest first); pruned ones framed (red: hard, blue: easy)."
     import matplotlib.pyplot as plt
     classes = list(range(min(3, model.num_classes))) if classes is None else list(classes)
@@ -147,7 +172,11 @@ def aum_figure(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData,
     return fig
 
 # %% ../nbs/08_prune.ipynb #4933d27e
-def aum_browser(model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData):
+def aum_browser(model:SyntheticSet, # the synthetic set whose images were scored
+                aum:torch.Tensor, # AUM of every image, (K, G)
+                plan:dict, # what pruning removes (`prune_plan`)
+                data:ImageData, # the data set (normalisation, class names)
+               ):
     "An ipywidgets view: choose a class, see all its images ordered by AUM with the pruned ones framed."
     try: import ipywidgets as W
     except ImportError: raise ImportError("the AUM browser needs ipywidgets: pip install 'hmn_nb[widgets]'") from None

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_cli.ipynb #420523c5
 from __future__ import annotations
-import argparse, errno, json, os, sys
+import argparse, errno, json, logging, os, sys
 from pathlib import Path
 import hmn_nb
 from .data import DATASETS, tune_allocator
@@ -299,6 +299,7 @@ def main(argv:list|None=None, # the arguments (None: the command line's)
     args = build_parser().parse_args(argv)
     args.argv = argv
     if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_data
+    logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)   # a CUDA build compiling on a CPU: 'No CUDA runtime is found'
     try: print(_COMMANDS[args.command](args), flush=True)
     except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1

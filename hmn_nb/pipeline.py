@@ -172,7 +172,7 @@ def save_figures(out:Path, # the run's folder
                  scored:SyntheticSet|None=None, # the set before pruning, for the AUM figure (None: no figure)
                  aum=None, # its AUM scores
                  plan=None, # what pruning removed
-                ): # after pruning: the set before, its AUM, the plan
+                ):
     "Write `samples.png`, and `loss.png` when there are losses, and `aum.png` when the run was pruned."
     import matplotlib.pyplot as plt
     with torch.no_grad(): x, y = model.generate()

@@ -138,7 +138,7 @@ def from_pixels(name:str, # the data set's name
                 y_train, # training labels
                 x_test, # test pixels, like `x_train`
                 y_test, # test labels
-                classes, # uint8 (N, C, H, W) or float in [0, 1]
+                classes, # class names, by label
                 mean=None, # per-channel means to normalise with (None: the training images')
                 std=None, # per-channel normalisation; `None`: the training split's own statistics
                 size:int|None=None, # resize to `size` x `size` (`None`: keep)

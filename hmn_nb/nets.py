@@ -105,10 +105,10 @@ def _stem(channels:int, out:int, bias:bool=False) -> nn.Conv2d:
 def make_arch(arch:str, # one of `ARCHS`
               channels:int=3, # input channels (1 for digits)
               num_classes:int=10, # output logits
-              size:int=32, # the images and labels it takes
+              size:int=32, # input side (square images)
               width:int=128, # ConvNet channels (ConvNets only)
               depth:int|None=None, # ConvNet blocks; None: `default_depth(size)` (ConvNets only)
-              norm:str='instancenorm', # the ConvNet's settings (ignored by the others)
+              norm:str='instancenorm', # ConvNet normalisation, one of `NORMS` (convnet only; convnet-bn is batch norm)
              ) -> nn.Module:
     "A fresh `arch` network for `channels` x `size` x `size` images, stems adapted to small inputs (above)."
     if arch == 'convnet': return ConvNet(channels, num_classes, size, width=width, depth=depth, norm=norm)

@@ -42,9 +42,13 @@ class SyntheticSet:
         return cs.repeat_interleave(G), torch.arange(G, device=dev).repeat(len(cs))
 
     def generate(self, c:int|None=None, batch:int=1024) -> tuple:
-        "All images (and labels) of class `c`, or of every class, in batches of `batch`."
+        "All images (and labels) of class `c`, or of every class, decoded `batch` at a time into one tensor."
         cs, idx = self.index(c)
-        x = torch.cat([self(cs[j:j + batch], idx[j:j + batch]) for j in range(0, len(cs), batch)])
+        x = None                                   # filled in place: the images plus one batch at the peak, not twice the images
+        for j in range(0, len(cs), batch):
+            b = self(cs[j:j + batch], idx[j:j + batch])
+            if x is None: x = b.new_empty((len(cs), *b.shape[1:]))
+            x[j:j + len(b)] = b
         return x, cs
 
     def storage_floats(self) -> int:
@@ -108,7 +112,9 @@ def _hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
                 i:torch.Tensor, # index of each image within its class (n,)
                ) -> torch.Tensor:
     "Eq. 1, x[c, i] = D(f_c(m_D) ⊕ m_C[c] ⊕ m_I[c, i]): the images (n, C, H, W) with classes `c` and indices `i`, in one pass."
-    z = torch.cat([self.class_features()[c], self.m_class[c], self.m_instance[c, i]], dim=1)  # (n, cF+cC+cI, s, s)
+    G = self.images_per_class            # index_select, not [c]: its backward sums a class's images in a fixed order
+    z = torch.cat([self.class_features().index_select(0, c), self.m_class.index_select(0, c),
+                   self.m_instance.flatten(0, 1).index_select(0, c * G + i)], dim=1)   # (n, cF+cC+cI, s, s)
     h = F.interpolate(self.decoder(z), size=self.shape[1:], mode='bilinear', align_corners=False)
     return self.out(h)
 
@@ -155,7 +161,7 @@ class PixelSet(SyntheticSet, nn.Module):
     def images_per_class(self) -> int: return self.images.shape[1]
     @property
     def shape(self) -> tuple: return tuple(self.images.shape[2:])
-    def forward(self, c, i): return self.images[c, i]
+    def forward(self, c, i): return self.images.flatten(0, 1).index_select(0, c * self.images.shape[1] + i)   # as HMN: a fixed order
     def keep(self, idx):
         idx = torch.as_tensor(idx, device=self.images.device)
         return PixelSet(torch.gather(self.images.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.shape)))

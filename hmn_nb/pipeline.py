@@ -495,52 +495,60 @@ def _gpu_short(dataset:str, ipc:int) -> dict:
                 prune=dict(aum_epochs=30, beta_runs=1))
 
 # %% ../nbs/09_pipeline.ipynb #182f156a
-_CPU = {  # (dataset, ipc) -> (iters, inner, eval steps, eval test subset[, eval runs]); `_MEASURED` has the ones run here
-    ('digits', 1): (3, 8, 300, None), ('digits', 10): (6, 6, 300, None), ('digits', 50): (4, 5, 300, None),
-    ('svhn', 1): (20, 10, 300, 2000), ('svhn', 10): (6, 8, 500, 2000), ('svhn', 50): (2, 5, 400, 2000),
-    ('cifar10', 1): (20, 10, 300, None), ('cifar10', 10): (6, 8, 500, None), ('cifar10', 50): (2, 5, 400, 2000),
-    ('cifar100', 1): (3, 6, 300, 2000), ('cifar100', 10): (1, 5, 500, 2000), ('cifar100', 50): (1, 3, 800, 2000),
-    ('tinyimagenet', 1): (1, 2, 200, 2000, 3), ('tinyimagenet', 10): (1, 1, 200, 2000, 3), ('tinyimagenet', 50): (1, 1, 200, 2000, 3)}
+@dataclass(frozen=True)
+class _Cpu:
+    "The `cpu` schedule of one data set and IPC, and what a run of it gave here."
+    iters:int; inner:int                # matching: networks x steps on each
+    eval_steps:int                      # SGD steps per evaluation network
+    test_size:int|None = None           # test on a class-balanced subset of this many (None: all); not yet rerun: 2,000
+    eval_runs:int = 5
+    match:dict = field(default_factory=dict)   # further matching settings (a longer warm start, fewer images per match)
+    fast:bool = False                   # retuned for the compiled step and bf16 where native; the others keep the
+                                        # float32 settings they were measured with until they are run again
+    measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
+    cost:str|None = None                # the expected time, where neither measured nor the 20-minute estimate
 
 # IPC 50 on 32x32 sets: 5,630 generated images, whose 400-step warm start (the default) fits each one ~36 times and
 # leaves many unfinished (cifar10-ipc50-cpu with 5 x 6 matching steps and 800 evaluation steps: 20.5 % in 1,659 s);
-# a longer warm start (0.46 s a step here) in place of most of the matching steps (19 s a step)
-_CPU_WARM = {('cifar10', 50): 1000, ('svhn', 50): 1000}
-
-# Retuned for the compiled matching step and bfloat16 where the CPU has it natively (the matching notebook), and
-# measured so; the others keep the float32 settings they were measured with until they are run again
-_CPU_FAST = {('digits', 1): dict(), ('cifar10', 1): dict(compile=True), ('cifar10', 10): dict(compile=True)}
+# a longer warm start (0.46 s a step here) in place of most of the matching steps (19 s a step).
+# Measured times: the 2026-11-25 runs had a machine about 2.3 times faster than the 2026-12-01 ones (prose below).
+_TINY = 'on a copy cut to 20 training and 10 validation images per class'
+_CPU = {
+    ('digits', 1): _Cpu(3, 8, 300, fast=True, measured=(202, '97.40 ± 0.18 % over 5 networks, 2 AVX2 cores (2026-12-01)')),
+    ('digits', 10): _Cpu(6, 6, 300, measured=(430, '97.28 ± 0.74 % over 5 networks (2026-11-25)')),
+    ('digits', 50): _Cpu(4, 5, 300, measured=(803, '96.84 ± 0.45 % over 5 networks (2026-11-25)')),
+    ('svhn', 1): _Cpu(20, 10, 300, 2000), ('svhn', 10): _Cpu(6, 8, 500, 2000),
+    ('svhn', 50): _Cpu(2, 5, 400, 2000, match=dict(warm_start=1000)),
+    ('cifar10', 1): _Cpu(20, 10, 300, fast=True, match=dict(compile=True), measured=(1149,
+        '37.60 ± 0.52 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 AVX2 cores, nothing else running (2026-12-02)')),
+    ('cifar10', 10): _Cpu(6, 8, 500, fast=True, match=dict(compile=True), measured=(2343,
+        '43.11 ± 0.40 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 AVX2 cores '
+        '(2026-12-02; the machine was shared with tests for part of the run: the time is an upper bound)')),
+    ('cifar10', 50): _Cpu(2, 5, 400, 2000, match=dict(warm_start=1000), measured=(1016,
+        '25.10 ± 1.04 % over 5 networks, 2,000 test images, JPEG class-folder copy (2026-11-25)')),
+    ('cifar100', 1): _Cpu(3, 6, 300, 2000), ('cifar100', 10): _Cpu(1, 5, 500, 2000), ('cifar100', 50): _Cpu(1, 3, 800, 2000),
+    ('tinyimagenet', 1): _Cpu(1, 2, 200, 2000, 3, measured=(1087, f'1.82 ± 0.34 % over 3 networks (chance: 0.5 %), {_TINY} (2026-11-25)')),
+    # one matching step over 200 classes at 64 x 64 is ~80 CIFAR-10 steps: one step, 16 generated images per class-match
+    ('tinyimagenet', 10): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16), measured=(1186,
+        f'0.40 ± 0.15 % over 3 networks (chance: 0.5 %), {_TINY}, 2 AVX2 cores (2026-12-02)')),
+    ('tinyimagenet', 50): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16), cost='more than 24 GB of memory and about '
+        '35 min on 2 CPU cores: a run here was killed for memory in its evaluation after 34 min (2026-12-02; not finished)')}
 
 def _cpu(dataset:str, ipc:int) -> dict:
     "About 20 minutes on 2 CPU cores (digits: the 3-minute tutorial job): at budget, short evaluation (on a test subset until retuned)."
-    iters, inner, steps, test, *runs = _CPU[dataset, ipc]
-    fast = dict(precision='auto', **_CPU_FAST[dataset, ipc]) if (dataset, ipc) in _CPU_FAST else {}
-    ev = {'precision': 'auto'} if fast else {}
+    c = _CPU[dataset, ipc]
+    fast = dict(precision='auto') if c.fast else {}
     if dataset == 'digits':   # IPC 1 at budget: pruning cost 1.1 points there (09_pipeline's measurement below)
-        return dict(match=dict(iters=iters, inner=inner, width=64, batch_syn=10, **fast), eval=dict(steps=steps, width=64, **ev),
+        return dict(match=dict(iters=c.iters, inner=c.inner, width=64, batch_syn=10, **c.match, **fast),
+                    eval=dict(steps=c.eval_steps, width=64, **fast),
                     prune=dict(aum_epochs=20, beta_runs=1, **({'over_budget': 0.0} if ipc == 1 else {})))
-    warm = {'warm_start': _CPU_WARM[dataset, ipc]} if (dataset, ipc) in _CPU_WARM else {}
-    return dict(match=dict(iters=iters, inner=inner, **warm, **fast),
-                eval=dict(steps=steps, test_size=test, **ev, **{'runs': r for r in runs}), prune=dict(over_budget=0.0))
+    return dict(match=dict(iters=c.iters, inner=c.inner, **c.match, **fast),
+                eval=dict(steps=c.eval_steps, test_size=c.test_size, **fast, **({'runs': c.eval_runs} if c.eval_runs != 5 else {})),
+                prune=dict(over_budget=0.0))
 
 # %% ../nbs/09_pipeline.ipynb #ec577ad3
-_MEASURED = {  # recipe -> (seconds, accuracy) of `hmn_nb condense --recipe NAME` on 2 CPU cores, measured below; the
-               # 2026-11-25 runs had a machine about 2.3 times faster than the 2026-12-01 ones (see the prose below)
-    'digits-ipc1-cpu': (202, '97.40 ± 0.18 % over 5 networks, 2 AVX2 cores (2026-12-01)'),
-    'cifar10-ipc1-cpu': (2039, '37.29 ± 0.85 % over 5 networks, all 10,000 test images, JPEG class-folder copy, '
-                               '2 AVX2 cores (2026-12-01)'),
-    'cifar10-ipc10-cpu': (2343, '43.11 ± 0.40 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 AVX2 cores '
-                                '(2026-12-02; the machine was shared with tests for part of the run: the time is an upper bound)'),
-    'digits-ipc10-cpu': (430, '97.28 ± 0.74 % over 5 networks (2026-11-25)'),
-    'digits-ipc50-cpu': (803, '96.84 ± 0.45 % over 5 networks (2026-11-25)'),
-    'cifar10-ipc50-cpu': (1016, '25.10 ± 1.04 % over 5 networks, 2,000 test images, JPEG class-folder copy (2026-11-25)'),
-    'tinyimagenet-ipc1-cpu': (1087, '1.82 ± 0.34 % over 3 networks (chance: 0.5 %), on a copy cut to 20 training and '
-                                    '10 validation images per class (2026-11-25)')}
 _COST = {'gpu-short': "about 30 min on a Colab-class GPU (estimate from the paper's per-step cost; not yet measured)",
          'cpu': 'about 20 min on 2 CPU cores (estimate from measured per-step costs; not yet run)'}
-_CPU_OVER = {  # cpu recipes that cannot fit 20 minutes: one matching step over 200 classes at 64 x 64 is ~80 CIFAR-10 steps
-    'tinyimagenet-ipc10-cpu': 'about 30 min on 2 CPU cores (estimate: its one matching step alone takes about 17 min; not yet run)',
-    'tinyimagenet-ipc50-cpu': 'about 40 min on 2 CPU cores (estimate: its one matching step alone takes about 25 min; not yet run)'}
 
 def _cost(dataset:str, ipc:int, scale:str) -> str:
     "The expected wall time of a recipe, and what it rests on."
@@ -548,9 +556,9 @@ def _cost(dataset:str, ipc:int, scale:str) -> str:
         k = _CLASS_COST[dataset]
         return ("about 15 h on an RTX 2080 Ti (the paper's figure for CIFAR-10)" if k == 1 else
                 f"roughly {15 * k} h on an RTX 2080 Ti (estimate: {k} x the paper's CIFAR-10 figure)")
-    name = f"{dataset}-ipc{ipc}-{scale}"
-    if name in _MEASURED: return f"about {round(_MEASURED[name][0] / 60)} min on 2 CPU cores (measured)"
-    return _CPU_OVER.get(name, _COST[scale])
+    c = _CPU[dataset, ipc] if scale == 'cpu' else None
+    if c and c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)"
+    return (c and c.cost) or _COST[scale]
 
 def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     "The recipe `<dataset>-ipc<ipc>-<scale>`."
@@ -558,8 +566,8 @@ def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     name = f"{dataset}-ipc{ipc}-{scale}"
     cfg = RunConfig(dataset=dataset, ipc=ipc, recipe=name, match=MatchConfig(**s['match']),
                     eval=EvalConfig(**s['eval']), prune=PruneConfig(**s['prune']))
-    seconds, acc = _MEASURED.get(name, (None, None))
-    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale), acc and f"{acc}, {seconds:,} s")
+    m = _CPU[dataset, ipc].measured if scale == 'cpu' else None
+    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale), m and f"{m[1]}, {m[0]:,} s")
 
 RECIPES = {r.name: r for r in (_recipe(d, i, s) for d in ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet')
                                 for i in (1, 10, 50) for s in ('paper', 'gpu-short', 'cpu'))}

@@ -176,7 +176,8 @@ class PixelSet(SyntheticSet, nn.Module):
 def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), on `data`'s device
                data:ImageData, # the real data set
                steps:int=400, # Adam steps (0: do nothing)
-               lr:float=0.01, # Adam's learning rate
+               lr:float=0.01, # Adam's learning rate, reached after the warm-up
+               warmup:float=0.1, # the first fraction of the steps, over which the rate rises linearly to `lr`
                batch:int=512, # images fitted per step
                seed:int=0, # chooses the real targets and the batches
                progress:bool=True, # a progress bar
@@ -189,6 +190,8 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
     tgt = torch.stack([torch.nonzero(data.y_train.cpu() == c).flatten()[torch.randperm(int((data.y_train == c).sum()), generator=g)].repeat(
         math.ceil(G / int((data.y_train == c).sum())))[:G] for c in range(K)])          # (K, G) train indices
     opt = torch.optim.Adam(model.parameters(), lr=lr)
+    n = max(1, round(warmup * steps))          # Adam's first steps move every weight by ~lr: a full-size one saturates the tanh
+    ramp = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / n, total_iters=n - 1) if n > 1 else None
     losses = []
     bar = progress_bar(range(steps), leave=False) if progress else range(steps)
     if progress: bar.prefix, bar.comment = 'warm start:', 'warm start'
@@ -197,6 +200,7 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
         c, i = (j // G).to(model.device), (j % G).to(model.device)
         loss = F.mse_loss(model(c, i), data.x_train[tgt.view(-1)[j].to(data.device)].to(model.device))
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if ramp is not None: ramp.step()
         losses.append(loss.item())
     check_finite('the set after its warm start', *model.parameters(), hint=f'the warm start learning rate {lr} is too high')
     return losses

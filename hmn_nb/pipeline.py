@@ -12,7 +12,7 @@ import torch
 import hmn_nb
 from .data import ImageData, DATASETS, get_device, describe_device, load_data, show_grid, atomic_write
 from .nets import resolve_precision
-from .memory import HMNConfig, budget_floats, storage_breakdown
+from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget
 from .generator import HMN, PixelSet, SyntheticSet, save_condensed, load_condensed
 from .matching import MatchConfig, condense
 from .evaluate import EvalConfig, EvalResult, evaluate
@@ -21,10 +21,10 @@ from .prune import STRATEGIES, BETA_GRID, image_aum, prune, prune_plan, choose_b
 
 # %% auto #0
 __all__ = ['METHODS', 'RUN_FILES', 'RECIPES', 'ABLATION', 'WIDE_GRID', 'PruneConfig', 'aum_training', 'beta_training',
-           'RunConfig', 'run_config_from', 'build_container', 'prune_stage', 'save_figures', 'RunResult',
-           'evaluation_record', 'write_json', 'output_folder', 'output_lock', 'claim_output', 'run', 'read_run',
-           'eval_with', 'evaluate_saved', 'prune_saved', 'Recipe', 'apply_changes', 'recipe_config', 'pruning_ablation',
-           'print_ablation', 'ablation_saved']
+           'RunConfig', 'run_config_from', 'build_container', 'equal_training', 'prune_stage', 'save_figures',
+           'RunResult', 'evaluation_record', 'write_json', 'output_folder', 'output_lock', 'claim_output', 'run',
+           'read_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'Recipe', 'apply_changes', 'recipe_config',
+           'pruning_ablation', 'print_ablation', 'ablation_saved']
 
 # %% ../nbs/09_pipeline.ipynb #1ace2704
 @dataclass
@@ -38,6 +38,7 @@ class PruneConfig:
     beta_runs:int = 2             # networks scoring each β candidate
     beta_steps:float = 0.5        # β candidates train this fraction of a step-counted evaluation's steps
     val_per_class:int = 50        # validation images per class, taken from the training split
+    equal_training:bool = True    # over budget: each image gets the at-budget share of matching and warm start (`equal_training`)
 
     def check(self) -> PruneConfig:
         "Raise a clear error for settings that cannot work."
@@ -134,6 +135,16 @@ def build_container(cfg:RunConfig, # the run: method, IPC, over_budget, layout, 
     "The container of step 1: an HMN at (1 + over_budget) x the budget, or `ipc` real images per class as pixels."
     if cfg.method == 'hmn': return HMN.for_budget(data, cfg.ipc, cfg.prune.over_budget, seed=cfg.seed, layout=cfg.layout)
     return PixelSet.from_real(data, cfg.ipc, seed=cfg.seed).to(data.device)
+
+# %% ../nbs/09_pipeline.ipynb #65aca2fe
+def equal_training(m:MatchConfig, # the matching settings of a run at the budget
+                   at_budget:int, # images per class of the HMN that fits the budget
+                   images:int, # images per class of the over-budget HMN
+                  ) -> MatchConfig:
+    "`m` for the over-budget HMN: matching batch and warm-start steps scaled so that each image gets the at-budget share."
+    if images <= at_budget: return m
+    r = images / at_budget
+    return replace(m, batch_syn=round(min(m.batch_syn, at_budget) * r), warm_start=round(m.warm_start * r))
 
 # %% ../nbs/09_pipeline.ipynb #d3a65cdc
 def prune_stage(model:SyntheticSet, # the condensed set (pruned only when it is an over-budget HMN)
@@ -304,16 +315,18 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     budget, stages = budget_floats(cfg.ipc, data.num_classes, data.shape), {'load': time.time() - t0}
     model = build_container(cfg, data)                                              # step 1
     over = cfg.method == 'hmn' and model.storage_floats() > budget
+    match = equal_training(cfg.match, gipc_for_budget(model.cfg, budget, data.num_classes, data.shape[0]),
+                           model.images_per_class) if over and cfg.prune.equal_training else cfg.match
     ck = out/'checkpoint.pt' if out is not None else None
     losses, t = [], time.time()
     if cfg.method != 'random':                                                      # step 2
         _say(progress, f"{'warm start and ' if cfg.method == 'hmn' and cfg.match.warm_start else ''}matching: "
                        f"{cfg.match.iters} networks x {cfg.match.inner} steps, {model.images_per_class} images per class")
         fit = held_out(data, cfg.prune.val_per_class) if over else data          # β is later chosen on unseen images
-        losses = condense(model, fit, cfg.match, cfg.seed, ck, progress=progress, times=stages)
+        losses = condense(model, fit, match, cfg.seed, ck, progress=progress, times=stages)
     stages['condense'] = time.time() - t
     info = dict(method=cfg.method, ipc=cfg.ipc, budget_floats=budget, over_budget=cfg.prune.over_budget, seed=cfg.seed,
-                losses=losses, match=asdict(cfg.match) if losses else None,
+                losses=losses, match=asdict(match) if losses else None,
                 held_out_per_class=cfg.prune.val_per_class if over else None, root=cfg.root, size=cfg.size, argv=argv)
     if out is not None and model.storage_floats() > budget: save_condensed(out/'condensed-over.pt', model, data, **info)
     over_model, over_images, t = model, model.images_per_class, time.time()
@@ -339,7 +352,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
         accs=ev.accs, eval_runs=len(ev.accs), test_images=ev.test_images, eval=ev.config,
         evaluations=[evaluation_record(ev, file='condensed.pt')], prune=report,
         storage=storage_breakdown(layout, data.num_classes, model.images_per_class, data.shape[0]) if layout else None,
-        hmn_layout=asdict(layout) if layout else None, match=asdict(cfg.match) if losses else None,
+        hmn_layout=asdict(layout) if layout else None, match=asdict(match) if losses else None,
         loss_curve=dict(every=step, values=losses[::step]) if losses else None, stages=stages,
         seconds=time.time() - t0, condense_seconds=stages['condense'], eval_seconds=ev.seconds, config=cfg.to_dict(),
         seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
@@ -609,7 +622,8 @@ def pruning_ablation(cfg:RunConfig, # an HMN run: data set, IPC, matching, pruni
     budget, p = budget_floats(cfg.ipc, data.num_classes, data.shape), cfg.prune
     at_budget, over = (HMN.for_budget(data, cfg.ipc, o, seed=cfg.seed, layout=cfg.layout) for o in (0.0, p.over_budget))
     fit = held_out(data, p.val_per_class)                       # both condensed without the images that choose β
-    for m in (at_budget, over): condense(m, fit, cfg.match, seed=cfg.seed, progress=progress)
+    over_match = equal_training(cfg.match, at_budget.images_per_class, over.images_per_class) if p.equal_training else cfg.match
+    for m, mc in ((at_budget, cfg.match), (over, over_match)): condense(m, fit, mc, seed=cfg.seed, progress=progress)
     aum = image_aum(over, data, aum_training(p, cfg.eval, cfg.seed), progress=progress)
     search = choose_beta(over, aum, budget, data, p.grid, beta_training(p, cfg.eval), p.val_per_class, progress=progress)
     sets = {'no pruning (condensed at budget)': at_budget, 'over budget, before pruning': over}

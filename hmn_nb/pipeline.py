@@ -519,7 +519,7 @@ class _Cpu:
     fast:bool = False                   # retuned for the compiled step and bf16 where native; the others keep the
                                         # float32 settings they were measured with until they are run again
     measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
-    cost:str|None = None                # the expected time, where neither measured nor the 20-minute estimate
+    cost:str|None = None                # the expected time where not measured (else the 20-minute estimate), or elsewhere
 
 # IPC 50 on 32x32 sets: 5,630 generated images, whose 400-step warm start (the default) fits each one ~36 times and
 # leaves many unfinished (cifar10-ipc50-cpu with 5 x 6 matching steps and 800 evaluation steps: 20.5 % in 1,659 s);
@@ -532,10 +532,12 @@ _CPU = {
     ('digits', 50): _Cpu(4, 5, 300, measured=(803, '96.84 ± 0.45 % over 5 networks (2026-11-25)')),
     ('svhn', 1): _Cpu(20, 10, 300, 2000), ('svhn', 10): _Cpu(6, 8, 500, 2000),
     ('svhn', 50): _Cpu(2, 5, 400, 2000, match=dict(warm_start=1000)),
-    ('cifar10', 1): _Cpu(20, 10, 300, fast=True, match=dict(compile=True), measured=(1304,
-        '36.91 ± 0.75 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 AVX2 cores (2026-12-02)')),
-    ('cifar10', 10): _Cpu(6, 8, 500, fast=True, match=dict(compile=True), measured=(1169,
-        '42.13 ± 0.29 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 AVX2 cores (2026-12-02)')),
+    ('cifar10', 1): _Cpu(80, 10, 300, fast=True, match=dict(compile=True), measured=(1044,
+        '40.41 ± 0.36 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 Xeon cores with AMX, bfloat16 (2026-12-02)'),
+        cost='about an hour where the CPU has no native bfloat16 (float32; 4.2 s a matching step on 2 AVX2 cores)'),
+    ('cifar10', 10): _Cpu(6, 8, 500, fast=True, match=dict(compile=True), measured=(519,
+        '42.08 ± 0.23 % over 5 networks, all 10,000 test images, JPEG class-folder copy, 2 Xeon cores with AMX, bfloat16 (2026-12-02)'),
+        cost='about 20 min where the CPU has no native bfloat16 (float32: 1,169 s and 42.13 ± 0.29 % on 2 AVX2 cores)'),
     ('cifar10', 50): _Cpu(2, 5, 400, 2000, match=dict(warm_start=1000), measured=(1016,
         '25.10 ± 1.04 % over 5 networks, 2,000 test images, JPEG class-folder copy (2026-11-25)')),
     ('cifar100', 1): _Cpu(3, 6, 300, 2000), ('cifar100', 10): _Cpu(1, 5, 500, 2000), ('cifar100', 50): _Cpu(1, 3, 800, 2000),
@@ -569,7 +571,7 @@ def _cost(dataset:str, ipc:int, scale:str) -> str:
         return ("about 15 h on an RTX 2080 Ti (the paper's figure for CIFAR-10)" if k == 1 else
                 f"roughly {15 * k} h on an RTX 2080 Ti (estimate: {k} x the paper's CIFAR-10 figure)")
     c = _CPU[dataset, ipc] if scale == 'cpu' else None
-    if c and c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)"
+    if c and c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)" + (f"; {c.cost}" if c.cost else '')
     return (c and c.cost) or _COST[scale]
 
 def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:

@@ -519,7 +519,7 @@ class _Cpu:
     fast:bool = False                   # retuned for the compiled step and bf16 where native; the others keep the
                                         # float32 settings they were measured with until they are run again
     measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
-    cost:str|None = None                # the expected time where not measured (else the 20-minute estimate), or elsewhere
+    cost:str|None = None                # the expected time where not measured; where measured, the cost on other CPUs
 
 # IPC 50 on 32x32 sets: 5,630 generated images, whose 400-step warm start (the default) fits each one ~36 times and
 # leaves many unfinished (cifar10-ipc50-cpu with 5 x 6 matching steps and 800 evaluation steps: 20.5 % in 1,659 s);

@@ -195,10 +195,11 @@ def save_checkpoint(path, # the checkpoint file (written atomically)
                     it:int, # outer iterations done
                     losses:list, # the matching loss of every step so far
                     fingerprint:dict, # what the run is (settings, data, seed, shapes): resuming checks it
+                    times:dict|None=None, # seconds spent so far: {'warm_start': s, 'matching': s, 'sittings': n}
                    ):
     "Write the loop's complete state to `path`, atomically."
     atomic_save(dict(kind='hmn_nb.checkpoint', model=model.state_dict(), opt=opt.state_dict(), rng=g.get_state(),
-                     it=it, losses=losses, fingerprint=json.dumps(fingerprint, sort_keys=True)), path)
+                     it=it, losses=losses, fingerprint=json.dumps(fingerprint, sort_keys=True), times=times or {}), path)
 
 # %% ../nbs/06_matching.ipynb #68b52f13
 def load_checkpoint(path, # the checkpoint file
@@ -207,7 +208,7 @@ def load_checkpoint(path, # the checkpoint file
                     g, # the generator, restored
                     fingerprint:dict, # the resuming run's fingerprint, which must match the file's
                    ) -> tuple:
-    "Restore the state saved in `path` into `model`, `opt` and `g`; return (iteration, losses)."
+    "Restore the state saved in `path` into `model`, `opt` and `g`; return (iteration, losses, seconds spent so far)."
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
     if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint':
@@ -215,11 +216,13 @@ def load_checkpoint(path, # the checkpoint file
     damaged = ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over")
     try: saved = json.loads(ck['fingerprint'])
     except (KeyError, TypeError, ValueError): raise damaged from None
-    it, losses, rng = ck.get('it'), ck.get('losses'), ck.get('rng')
+    it, losses, rng, times = ck.get('it'), ck.get('losses'), ck.get('rng'), ck.get('times', {})   # no times: written before they were kept
     if not (isinstance(saved, dict) and {'config', 'seed', 'data', 'shapes'} <= set(saved) and isinstance(saved['config'], dict)
             and type(it) is int and it >= 0 and isinstance(losses, list) and all(type(l) is float for l in losses)
             and len(losses) == it * saved['config'].get('inner', -1) and isinstance(rng, torch.Tensor)
-            and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)): raise damaged
+            and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)
+            and isinstance(times, dict) and set(times) <= {'warm_start', 'matching', 'sittings'}
+            and all(type(v) in (int, float) and v >= 0 for v in times.values())): raise damaged
     for k, v in (('precision', 'fp32'), ('compile', False)): saved['config'].setdefault(k, v)   # written before these existed
     check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
     if saved != json.loads(json.dumps(fingerprint, sort_keys=True)):
@@ -230,7 +233,7 @@ def load_checkpoint(path, # the checkpoint file
                          f"use another output folder, or delete the checkpoint to start over")
     try: model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); g.set_state(rng)
     except (KeyError, RuntimeError, TypeError, ValueError): raise damaged from None
-    return it, losses
+    return it, losses, times
 
 # %% ../nbs/06_matching.ipynb #57460dc5
 def _diverged_hint(checkpoint, saved:int) -> str:
@@ -246,7 +249,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
              checkpoint:str|Path|None=None, # file to checkpoint to and resume from
              progress:bool=True, # a progress bar
              callback=None, # called as callback(iteration, losses) after each outer iteration
-             times:dict|None=None, # when given, receives the seconds of the warm start and of matching
+             times:dict|None=None, # receives the seconds of warm start and matching over all sittings (and, if resumed, those of earlier ones)
             ) -> list:
     "Train `model` by gradient matching against `data`; return the mean matching loss of every matching step."
     cfg = (cfg or MatchConfig()).check()
@@ -254,15 +257,17 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     g = torch.Generator().manual_seed(seed)
     opt = make_optimizer(model, cfg)
     fp = _fingerprint(model, cfg, seed, data)
-    start, losses = 0, []
+    start, losses, before = 0, [], {}                                # before: the seconds of earlier sittings
     if checkpoint is not None and Path(checkpoint).exists():
-        start, losses = load_checkpoint(checkpoint, model, opt, g, fp)
+        start, losses, before = load_checkpoint(checkpoint, model, opt, g, fp)
         if start > cfg.iters: raise ValueError(f"checkpoint {checkpoint} is at network {start}, past the {cfg.iters} asked for; "
                                                f"ask for at least {start}, or delete it to start over")
     saved, t = start, time.time()                                     # the last network whose state is on disk
     if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
         warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
-    if times is not None: times['warm_start'], t = time.time() - t, time.time()
+    warm, t = before.get('warm_start', 0.0) if start else time.time() - t, time.time()
+    def spent() -> dict:                                              # the seconds of this sitting and the earlier ones
+        return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1)
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
     dsa, C, H, _ = DSA(cfg.augment), *data.shape
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
@@ -285,7 +290,10 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
             if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g)
         check_finite(f'the set after network {it + 1}', *model.parameters(), hint=_diverged_hint(checkpoint, saved))
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
-            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp); saved = it + 1
+            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp, spent()); saved = it + 1
         if callback is not None: callback(it + 1, losses)
-    if times is not None: times['matching'] = time.time() - t
+    if times is not None:
+        now = spent()
+        times.update(warm_start=now['warm_start'], matching=now['matching'])
+        if start: times.update(sittings=now['sittings'], earlier_sittings=before.get('warm_start', 0.0) + before.get('matching', 0.0))
     return losses

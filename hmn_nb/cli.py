@@ -43,7 +43,7 @@ _FLAGS = {  # option dest -> RunConfig settings it sets
     'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
     'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'seed': ['seed'], 'device': ['device'],
     'compile': ['match.compile'], 'precision': ['match.precision', 'eval.precision'],
-    'instance_channels': ['layout.instance_channels']}
+    'instance_channels': ['layout.instance_channels'], 'equal_training': ['prune.equal_training']}
 
 # %% ../nbs/10_cli.ipynb #8156d165
 def _data_args(p, recipe:bool=True):
@@ -75,7 +75,11 @@ def _method_args(p):
 def _prune_args(p, over:bool=True):
     "Over-budget condensation and pruning options."
     g = p.add_argument_group('pruning (HMN)')
-    if over: g.add_argument('--over-budget', type=_number(float, 0, 10), help='condense this fraction over the budget, then prune (paper: 0.1)')
+    if over:
+        g.add_argument('--over-budget', type=_number(float, 0, 10), help='condense this fraction over the budget, then prune (paper: 0.1)')
+        g.add_argument('--equal-training', action=argparse.BooleanOptionalAction, default=None,
+                       help="over budget: each image gets the at-budget run's share of matching and warm start (default); "
+                            "--no-equal-training: the at-budget schedule as it is")
     g.add_argument('--prune', choices=STRATEGIES, help='how to prune back to the budget (default: double-end)')
     g.add_argument('--beta', type=_number(float, 0, 1), help='double-end: share of removals from the hard (low-AUM) end; omitted: grid search')
     g.add_argument('--aum-epochs', type=_number(int, 1), help='epochs of the AUM scoring run (paper: 50)')
@@ -184,6 +188,9 @@ def _refuse_ignored(given:dict, # the options given, by dest
             bad := [k for k in ('prune', 'beta', 'aum_epochs') if k in given and given[k] != 'none']):
         raise ValueError(f"{flags(bad)}: this run prunes nothing (it condenses at budget, or --prune none); "
                          f"--over-budget 0.1 condenses over budget and prunes back")
+    if cfg.method == 'hmn' and cfg.prune.over_budget == 0 and 'equal_training' in given:
+        raise ValueError(f"--{'' if given['equal_training'] else 'no-'}equal-training: applies to a condensation over the budget "
+                         f"(this one is at it); add --over-budget 0.1, or leave it out")
 
 # %% ../nbs/10_cli.ipynb #c5fc9383
 def condense_config(args, # parsed `hmn_nb condense` arguments

@@ -249,7 +249,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
              checkpoint:str|Path|None=None, # file to checkpoint to and resume from
              progress:bool=True, # a progress bar
              callback=None, # called as callback(iteration, losses) after each outer iteration
-             times:dict|None=None, # receives the seconds of warm start and matching over all sittings (and, if resumed, those of earlier ones)
+             times:dict|None=None, # receives the seconds of warm start and matching, all sittings together
             ) -> list:
     "Train `model` by gradient matching against `data`; return the mean matching loss of every matching step."
     cfg = (cfg or MatchConfig()).check()
@@ -265,7 +265,8 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     saved, t = start, time.time()                                     # the last network whose state is on disk
     if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
         warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
-    warm, t = before.get('warm_start', 0.0) if start else time.time() - t, time.time()
+    warm = before.get('warm_start', 0.0) if start else time.time() - t         # a resumed run does not redo its warm start
+    t = time.time()
     def spent() -> dict:                                              # the seconds of this sitting and the earlier ones
         return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1)
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)

@@ -324,7 +324,8 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
                        f"{cfg.match.iters} networks x {cfg.match.inner} steps, {model.images_per_class} images per class")
         fit = held_out(data, cfg.prune.val_per_class) if over else data          # β is later chosen on unseen images
         losses = condense(model, fit, match, cfg.seed, ck, progress=progress, times=stages)
-    stages['condense'] = time.time() - t + stages.get('earlier_sittings', 0.0)     # a resumed run counts every sitting
+    earlier = stages.get('earlier_sittings', 0.0)                                  # a resumed run counts every sitting
+    stages['condense'] = time.time() - t + earlier
     info = dict(method=cfg.method, ipc=cfg.ipc, budget_floats=budget, over_budget=cfg.prune.over_budget, seed=cfg.seed,
                 losses=losses, match=asdict(match) if losses else None,
                 held_out_per_class=cfg.prune.val_per_class if over else None, root=cfg.root, size=cfg.size, argv=argv)
@@ -354,7 +355,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
         storage=storage_breakdown(layout, data.num_classes, model.images_per_class, data.shape[0]) if layout else None,
         hmn_layout=asdict(layout) if layout else None, match=asdict(match) if losses else None,
         loss_curve=dict(every=step, values=losses[::step]) if losses else None, stages=stages,
-        seconds=time.time() - t0 + stages.get('earlier_sittings', 0.0), condense_seconds=stages['condense'], eval_seconds=ev.seconds, config=cfg.to_dict(),
+        seconds=time.time() - t0 + earlier, condense_seconds=stages['condense'], eval_seconds=ev.seconds, config=cfg.to_dict(),
         seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
         threads=torch.get_num_threads(), hardware=describe_device(device), model=model)
     if out is not None: write_json(res.to_dict(), out/'result.json')

@@ -15,7 +15,7 @@ from .augment import DSA, eval_strategy, parse_strategy
 
 # %% auto #0
 __all__ = ['EvalConfig', 'run_seeds', 'make_net', 'cutmix', 'train_net', 'test_accuracy', 'EvalResult', 'test_split',
-           'run_protocol', 'evaluate', 'evaluate_random', 'evaluate_full']
+           'run_protocol', 'at_resolution', 'evaluate', 'evaluate_random', 'evaluate_full']
 
 # %% ../nbs/03_evaluate.ipynb #94e9cc3e
 @dataclass
@@ -38,12 +38,18 @@ class EvalConfig:
     seed:int = 0                # seeds the runs' initialisation, batches and augmentation
     test_size:int|None = None   # test on a fixed class-balanced subset of this many images; None: all
     precision:str = 'fp32'      # the networks' arithmetic: 'fp32', 'bf16' or 'auto' (bf16 where native)
+    converge:bool = False       # also train every network on half the schedule (same seed): did the second half still move it?
+    converge_tol:float = 0.5    # converged: the mean accuracy moved by less than this many points over the second half
 
     def resolve(self, dataset:str) -> EvalConfig:
         "A copy with `augment` filled in for `dataset` (no flips for digit sets, no cutout alongside CutMix)."
         if self.augment is not None: return self
         ops = [o for o in parse_strategy(eval_strategy(dataset)) if not (o == 'cutout' and self.cutmix > 0)]
         return replace(self, augment='_'.join(ops))
+
+    def half(self) -> EvalConfig:
+        "The same schedule at half its length (steps or epochs; the decay at the same fraction): the convergence reference."
+        return replace(self, steps=max(1, self.steps // 2) if self.steps else None, epochs=max(1, self.epochs // 2))
 
     def check(self) -> EvalConfig:
         "Raise a clear error for settings that cannot work."
@@ -53,6 +59,7 @@ class EvalConfig:
         if not 0 <= self.cutmix <= 1: raise ValueError(f"cutmix is a probability in [0, 1], not {self.cutmix}")
         if not 0 < self.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {self.decay_at}")
         if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
+        if self.converge_tol <= 0: raise ValueError(f"converge_tol is a number of points above 0, not {self.converge_tol}")
         if self.augment is not None: parse_strategy(self.augment)
         check_precision(self.precision)
         if self.arch not in ARCHS: raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHS)}")
@@ -156,14 +163,25 @@ class EvalResult:
     seconds:float           # wall time of the whole evaluation
     device:str = 'cpu'
     extra:dict = field(default_factory=dict)   # method-specific notes (e.g. how baseline images were drawn)
+    half_accs:list|None = None  # the same networks trained on half the schedule (`EvalConfig.converge`); None: not checked
 
     @property
     def mean(self) -> float: return statistics.fmean(self.accs)
     @property
     def std(self) -> float: return statistics.pstdev(self.accs)   # population std, as the literature reports
-    def __str__(self): return f"{self.mean:.2f} ± {self.std:.2f} % over {len(self.accs)} runs ({self.n_images} images)"
+    @property
+    def moved(self) -> float|None:
+        "Δ = mean(whole) − mean(half): the points the schedule's second half added (None: not checked)."
+        return None if self.half_accs is None else self.mean - statistics.fmean(self.half_accs)
+    @property
+    def converged(self) -> bool|None:
+        "|Δ| < `converge_tol`: a longer schedule is not expected to change the number (None: not checked)."
+        return None if self.half_accs is None else abs(self.moved) < self.config.get('converge_tol', 0.5)
+    def __str__(self):
+        s = f"{self.mean:.2f} ± {self.std:.2f} % over {len(self.accs)} runs ({self.n_images} images)"
+        return s if self.half_accs is None else f"{s}, {'converged' if self.converged else 'NOT converged'} ({self.moved:+.2f} over the second half)"
     def to_dict(self) -> dict:
-        return dict(acc_mean=self.mean, acc_std=self.std, **asdict(self))
+        return dict(acc_mean=self.mean, acc_std=self.std, converged=self.converged, moved=self.moved, **asdict(self))
 
 # %% ../nbs/03_evaluate.ipynb #4784f01f
 def test_split(data:ImageData, # the data set
@@ -188,16 +206,26 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
     device = torch.device(device) if device is not None else data.device
     cfg = replace(cfg, precision=resolve_precision(cfg.precision, device))          # what runs, never 'auto'
     xt, yt = (t.to(device) for t in test_split(data, cfg))
-    t0, accs = time.time(), []
+    t0, accs, half = time.time(), [], [] if cfg.converge else None
     runs = master_bar(range(cfg.runs)) if progress else range(cfg.runs)
     for r, seed in zip(runs, run_seeds(cfg.seed, cfg.runs)):
         x, y = (t.to(device) for t in draw(r))
-        net = train_net(make_net(data, cfg, seed, device), x, y, cfg, seed, pbar=runs if progress else None,
-                        label=f'{label} run {r + 1}/{cfg.runs}')
-        accs.append(test_accuracy(net, xt, yt, precision=cfg.precision))
-        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {accs[-1]:.2f}%")
+        for c, into in ((cfg, accs), (cfg.half(), half)) if cfg.converge else ((cfg, accs),):   # the half: same seed, same set
+            net = train_net(make_net(data, c, seed, device), x, y, c, seed, pbar=runs if progress else None,
+                            label=f'{label} run {r + 1}/{cfg.runs}' + (' (half schedule)' if c is not cfg else ''))
+            into.append(test_accuracy(net, xt, yt, precision=cfg.precision))
+        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {accs[-1]:.2f}%" + (f" (half: {half[-1]:.2f}%)" if half else ''))
     return EvalResult(accs, asdict(cfg), len(x), len(x) / data.num_classes, len(xt), time.time() - t0,
-                      str(device), extra or {})
+                      str(device), extra or {}, half)
+
+# %% ../nbs/03_evaluate.ipynb #7eb02234
+def at_resolution(x:torch.Tensor, # images (N, C, H, W)
+                  size:int|None, # the side to average down to; None or the images' own side: unchanged
+                 ) -> torch.Tensor:
+    "x ↓ area-average to size x size ↑ bilinear back to H x W: the image a decoder ending at `size` can at best give."
+    if size is None or size == x.shape[-1]: return x
+    if not 1 <= size < x.shape[-1]: raise ValueError(f"size must be between 1 and the images' side {x.shape[-1]}, not {size}")
+    return F.interpolate(F.adaptive_avg_pool2d(x, size), size=x.shape[-2:], mode='bilinear', align_corners=False)
 
 # %% ../nbs/03_evaluate.ipynb #3e61573b
 def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `data`
@@ -225,14 +253,15 @@ def evaluate_random(data:ImageData, # the data set
                     device=None, # where to train (None: `data`'s device)
                     progress:bool=True, # fastprogress bars
                     redraw:bool=True, # a new random draw for every run (else one draw, from `cfg.seed`)
+                    size:int|None=None, # show them at `size` x `size` (`at_resolution`); None: as they are
                    ) -> EvalResult:
     "The random-real baseline: `k` random training images per class, through the same protocol."
     cfg = cfg or EvalConfig()
     seeds = run_seeds(cfg.seed + 1_000_003, cfg.runs)    # draws independent of the runs' own seeds
     def draw(r):
         i = sample_per_class(data.y_train, k, data.num_classes, torch.Generator().manual_seed(seeds[r if redraw else 0]))
-        return data.x_train[i.to(data.device)], data.y_train[i.to(data.device)]
-    return run_protocol(draw, data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw))
+        return at_resolution(data.x_train[i.to(data.device)], size), data.y_train[i.to(data.device)]
+    return run_protocol(draw, data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw, size=size))
 
 def evaluate_full(data:ImageData, # the data set, all of whose training images each network trains on
                   cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)

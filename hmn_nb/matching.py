@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_matching.ipynb #a69112d3
 from __future__ import annotations
-import copy, json, math, time
+import copy, json, math, statistics, time
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import torch
@@ -13,6 +13,7 @@ from fastprogress.fastprogress import progress_bar
 from .data import ImageData, ClassSampler, atomic_save, check_finite, Diverged
 from .nets import ConvNet, autocast, check_precision, resolve_precision
 from .augment import DSA, MATCH_STRATEGY
+from .evaluate import cutmix
 from .generator import SyntheticSet, HMN, warm_start
 
 # %% auto #0
@@ -53,6 +54,7 @@ class MatchConfig:
     net_steps:int = 8           # SGD steps on real data between matching steps (IDC: one epoch of 500 images)
     net_batch:int = 64
     net_lr:float = 0.01
+    net_cutmix:float = 0.0      # probability of CutMix in those steps (IDC: 0.5 on CIFAR/SVHN; 0 turns it off)
     metric:str = 'dc'           # layer distance, one of METRICS
     fc:bool = True              # also match the classifier weight
     augment:str = MATCH_STRATEGY
@@ -67,12 +69,14 @@ class MatchConfig:
     checkpoint_every:int = 1    # outer iterations between checkpoints
     precision:str = 'fp32'      # the matching network's arithmetic: 'fp32', 'bf16' or 'auto' (bf16 where native)
     compile:bool = False        # torch.compile the two gradients of a match (see "Faster matching steps")
+    class_step:bool = False     # step the optimiser after every class's term (IDC), not once after all K classes
 
     def check(self) -> MatchConfig:
         "Raise a clear error for settings that cannot work."
         for k in ('iters', 'inner', 'batch_real', 'batch_syn', 'net_batch', 'width', 'checkpoint_every'):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
         if self.net_steps < 0 or self.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
+        if not 0 <= self.net_cutmix <= 1: raise ValueError(f"net_cutmix is a probability in [0, 1], not {self.net_cutmix}")
         if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
         check_precision(self.precision)
         if self.compile and self.norm == 'batchnorm':
@@ -86,8 +90,9 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
                cfg:MatchConfig, # batch sizes, metric, precision, compile
                dsa:DSA, # the siamese augmentation
                g:torch.Generator, # CPU generator: real batches, synthetic subsets, augmentation
+               opt=None, # when given, step it after every class's term (IDC's loop); else the caller steps once
               ) -> float:
-    "L = Σ_c Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): accumulate each class's term into `model`'s gradients; return L / K."
+    "L = Σ_c L_c, L_c = Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): back-propagate each L_c into `model`; return L / K."
     params, targets = matched_params(net, cfg.fc), list(model.parameters())
     dev, G, total = model.device, model.images_per_class, 0.0
     term = compiled_term(net, cfg) if cfg.compile else None
@@ -97,13 +102,17 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
         xs = model(torch.full_like(i, c), i)
         xr, xs = dsa.siamese(xr, xs, generator=g)
         yr, ys = torch.full((len(xr),), c, device=dev), torch.full((len(xs),), c, device=dev)
-        if term is not None: total += term(xr, yr, xs, ys, targets); continue
-        with autocast(cfg.precision, dev):
-            gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
-            gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
-        loss = sum(layer_distance(a, b, cfg.metric) for a, b in zip(gr, gs))
-        torch.autograd.backward(loss, inputs=targets)
-        total += loss.item()
+        if term is not None: loss = term(xr, yr, xs, ys, targets)
+        else:
+            with autocast(cfg.precision, dev):
+                gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
+                gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
+            l_c = sum(layer_distance(a, b, cfg.metric) for a, b in zip(gr, gs))
+            torch.autograd.backward(l_c, inputs=targets); loss = l_c.item()
+        total += loss
+        if opt is not None:                      # IDC: the next class is matched with the updated set
+            if not math.isfinite(loss): return loss                    # the caller reports it; nothing was stepped
+            opt.step(); opt.zero_grad(set_to_none=True)
     return total / model.num_classes
 
 # %% ../nbs/06_matching.ipynb #d2e33745
@@ -155,12 +164,17 @@ def train_net_real(net:ConvNet, # the matching network
                    cfg:MatchConfig, # net_steps, net_batch
                    dsa:DSA, # the augmentation of its real batches
                    g:torch.Generator, # source of randomness
+                   gm:torch.Generator|None=None, # CutMix's own randomness (`cfg.net_cutmix`), so `g`'s draws stay those of a run without it
                   ):
     "`cfg.net_steps` SGD steps of `net` on random augmented real batches (their gradients compiled when `cfg.compile`)."
     full = _compiled(net, cfg)[2] if cfg.compile and cfg.net_steps else None
     for _ in range(cfg.net_steps):
         i = torch.randint(len(data.x_train), (cfg.net_batch,), generator=g).to(data.device)
         xb, yb = dsa(data.x_train[i], generator=g), data.y_train[i]
+        if cfg.net_cutmix > 0:                  # soft targets: CE(kept·1_y + (1−kept)·1_y[p]) is CutMix's mixed loss
+            yb = F.one_hot(yb, data.num_classes).float()
+            if torch.rand(1, generator=gm).item() < cfg.net_cutmix:
+                xb, p, kept = cutmix(xb, gm); yb = kept * yb + (1 - kept) * yb[p]
         opt.zero_grad(set_to_none=True)
         if full is not None:
             grads = _first_call(full, {n: p.detach() for n, p in net.named_parameters()}, xb, yb)
@@ -195,7 +209,7 @@ def save_checkpoint(path, # the checkpoint file (written atomically)
                     it:int, # outer iterations done
                     losses:list, # the matching loss of every step so far
                     fingerprint:dict, # what the run is (settings, data, seed, shapes): resuming checks it
-                    times:dict|None=None, # seconds spent so far: {'warm_start': s, 'matching': s, 'sittings': n}
+                    times:dict|None=None, # seconds spent so far: {'warm_start': s, 'matching': s, 'sittings': n}, and 'warm_loss'
                    ):
     "Write the loop's complete state to `path`, atomically."
     atomic_save(dict(kind='hmn_nb.checkpoint', model=model.state_dict(), opt=opt.state_dict(), rng=g.get_state(),
@@ -221,9 +235,10 @@ def load_checkpoint(path, # the checkpoint file
             and type(it) is int and it >= 0 and isinstance(losses, list) and all(type(l) is float for l in losses)
             and len(losses) == it * saved['config'].get('inner', -1) and isinstance(rng, torch.Tensor)
             and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)
-            and isinstance(times, dict) and set(times) <= {'warm_start', 'matching', 'sittings'}
+            and isinstance(times, dict) and set(times) <= {'warm_start', 'matching', 'sittings', 'warm_loss'}
             and all(type(v) in (int, float) and v >= 0 for v in times.values())): raise damaged
-    for k, v in (('precision', 'fp32'), ('compile', False)): saved['config'].setdefault(k, v)   # written before these existed
+    for k, v in (('precision', 'fp32'), ('compile', False), ('class_step', False), ('net_cutmix', 0.0)):
+        saved['config'].setdefault(k, v)                                                # written before these existed
     check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
     if saved != json.loads(json.dumps(fingerprint, sort_keys=True)):
         diff = sorted(k for k in set(saved['config']) | set(fingerprint['config'])
@@ -249,7 +264,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
              checkpoint:str|Path|None=None, # file to checkpoint to and resume from
              progress:bool=True, # a progress bar
              callback=None, # called as callback(iteration, losses) after each outer iteration
-             times:dict|None=None, # receives the seconds of warm start and matching, all sittings together
+             times:dict|None=None, # receives the seconds of warm start and matching, all sittings together, and `warm_loss`
             ) -> list:
     "Train `model` by gradient matching against `data`; return the mean matching loss of every matching step."
     cfg = (cfg or MatchConfig()).check()
@@ -264,11 +279,13 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
                                                f"ask for at least {start}, or delete it to start over")
     saved, t = start, time.time()                                     # the last network whose state is on disk
     if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
-        warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
+        fit = warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
+        before['warm_loss'] = statistics.fmean(fit[-10:])             # the reconstruction MSE it ended at
     warm = before.get('warm_start', 0.0) if start else time.time() - t         # a resumed run does not redo its warm start
     t = time.time()
     def spent() -> dict:                                              # the seconds of this sitting and the earlier ones
-        return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1)
+        return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1,
+                    **{k: before[k] for k in ('warm_loss',) if k in before})
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
     dsa, C, H, _ = DSA(cfg.augment), *data.shape
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
@@ -279,22 +296,23 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
             torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))
             net = ConvNet(C, data.num_classes, H, width=cfg.width, depth=cfg.depth, norm=cfg.norm).to(data.device)
         net_opt = torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.9, weight_decay=5e-4)
+        gm = torch.Generator().manual_seed(seed * 1_000_003 + it) if cfg.net_cutmix else None   # CutMix's own draws
         for step in range(cfg.inner):
             opt.zero_grad(set_to_none=True)
-            losses.append(match_step(model, net, sampler, cfg, dsa, g))
+            losses.append(match_step(model, net, sampler, cfg, dsa, g, opt if cfg.class_step else None))
             if not math.isfinite(losses[-1]): raise Diverged(f"matching diverged at network {it + 1}, step {step + 1} "
                                                              f"(loss {losses[-1]}); {_diverged_hint(checkpoint, saved)}")
-            opt.step()
+            if not cfg.class_step: opt.step()
             if progress:
                 bar.comment = f'matching: network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {losses[-1]:.3f}'
                 bar.update(it - start)                                          # redraw with the new loss
-            if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g)
+            if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g, gm)
         check_finite(f'the set after network {it + 1}', *model.parameters(), hint=_diverged_hint(checkpoint, saved))
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
             save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp, spent()); saved = it + 1
         if callback is not None: callback(it + 1, losses)
     if times is not None:
         now = spent()
-        times.update(warm_start=now['warm_start'], matching=now['matching'])
+        times.update({k: now[k] for k in ('warm_start', 'matching', 'warm_loss') if k in now})
         if start: times.update(sittings=now['sittings'], earlier_sittings=before.get('warm_start', 0.0) + before.get('matching', 0.0))
     return losses

@@ -208,6 +208,7 @@ class RunResult:
     config:dict; seed:int; device:str; root:str|None; size:int|None; version:str; argv:list|None = None
     threads:int|None = None       # torch's CPU threads: results agree to the bit only at the same count
     hardware:str|None = None      # what ran it, in words (`describe_device`)
+    converged:bool|None = None    # the evaluation moved by less than `eval.converge_tol` over its second half (None: not checked)
     model:SyntheticSet|None = field(default=None, repr=False, compare=False)    # the condensed set (not saved)
 
     def to_dict(self) -> dict: return {f.name: getattr(self, f.name) for f in fields(self) if f.name != 'model'}
@@ -221,6 +222,7 @@ def evaluation_record(ev:EvalResult, # what an evaluation measured
                      ) -> dict:
     "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
+                converged=ev.converged, moved=ev.moved, half_accs=ev.half_accs,
                 eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device),
                 version=hmn_nb.__version__,
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
@@ -357,7 +359,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
         loss_curve=dict(every=step, values=losses[::step]) if losses else None, stages=stages,
         seconds=time.time() - t0 + earlier, condense_seconds=stages['condense'], eval_seconds=ev.seconds, config=cfg.to_dict(),
         seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
-        threads=torch.get_num_threads(), hardware=describe_device(device), model=model)
+        threads=torch.get_num_threads(), hardware=describe_device(device), converged=ev.converged, model=model)
     if out is not None: write_json(res.to_dict(), out/'result.json')
     return res
 
@@ -480,7 +482,7 @@ def _prune_saved(d:Path, p, eval_changes, seed, device, progress) -> dict:
     save_condensed(d/'condensed.pt', pruned, data, **info)
     save_figures(d, pruned, data, f"{before['dataset']}, {before['method']}, IPC {before['ipc']}, pruned: {r.mean:.1f} ± {r.std:.1f}%",
                  info.get('losses') or [], cond.model, aum, plan)
-    result = {**before, 'acc_mean': r.mean, 'acc_std': r.std, 'accs': r.accs, 'eval_runs': len(r.accs), 'test_images': r.test_images,
+    result = {**before, 'acc_mean': r.mean, 'acc_std': r.std, 'accs': r.accs, 'converged': r.converged, 'eval_runs': len(r.accs), 'test_images': r.test_images,
               'eval': r.config, 'eval_seconds': r.seconds, 'storage_floats': pruned.storage_floats(),
               'images_per_class': pruned.images_per_class, 'within_budget': pruned.storage_floats() <= budget, 'prune': report,
               'seconds': time.time() - t0, 'evaluations': past + [evaluation_record(r, file='condensed.pt', pruned=True)],

@@ -42,7 +42,7 @@ _FLAGS = {  # option dest -> RunConfig settings it sets
     'warm_start': ['match.warm_start'], 'over_budget': ['prune.over_budget'], 'prune': ['prune.strategy'],
     'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
     'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'seed': ['seed'], 'device': ['device'],
-    'compile': ['match.compile'], 'precision': ['match.precision', 'eval.precision'],
+    'compile': ['match.compile'], 'class_step': ['match.class_step'], 'net_cutmix': ['match.net_cutmix'], 'precision': ['match.precision', 'eval.precision'],
     'instance_channels': ['layout.instance_channels'], 'equal_training': ['prune.equal_training']}
 
 # %% ../nbs/10_cli.ipynb #8156d165
@@ -70,6 +70,9 @@ def _method_args(p):
     g.add_argument('--warm-start', type=_number(int, 0), help='HMN: steps fitting real images before matching, 0 for none (default: 400)')
     g.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
                    help="torch.compile the matching step: one to two minutes once, then faster steps (default: the recipe's)")
+    g.add_argument('--class-step', action=argparse.BooleanOptionalAction, default=None,
+                   help="step the optimiser after every class's matching term, as IDC does (default: the recipe's)")
+    g.add_argument('--net-cutmix', type=_number(float, 0, 1), help="probability of CutMix in the matching network's real-data steps (IDC: 0.5)")
 
 # %% ../nbs/10_cli.ipynb #b73538b2
 def _prune_args(p, over:bool=True):

@@ -18,8 +18,8 @@ from .data import ImageData, sample_per_class, atomic_save, denormalize, check_f
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'PixelRange', 'SyntheticSet', 'HMN', 'PixelSet', 'warm_start', 'save_condensed',
-           'Condensed', 'load_condensed', 'export_images']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'PixelRange', 'SyntheticSet', 'HMN', 'PixelSet', 'warm_targets', 'warm_start',
+           'save_condensed', 'Condensed', 'load_condensed', 'export_images']
 
 # %% ../nbs/05_generator.ipynb #04176945
 class PixelRange(nn.Module):
@@ -172,6 +172,19 @@ class PixelSet(SyntheticSet, nn.Module):
         i = sample_per_class(data.y_train, n, data.num_classes, torch.Generator().manual_seed(seed))
         return cls(data.x_train[i.to(data.device)].view(data.num_classes, n, *data.shape))
 
+# %% ../nbs/05_generator.ipynb #be2d0247
+def warm_targets(data:ImageData, # the real data set
+                 K:int, # classes
+                 G:int, # generated images per class
+                 g:torch.Generator, # the warm start's generator (its first draws)
+                ) -> torch.Tensor:
+    "(K, G) training-set indices: the real target of generated image (c, i), drawn without repeats while class c has enough."
+    y = data.y_train.cpu()
+    def one(c):
+        idx = torch.nonzero(y == c).flatten()
+        return idx[torch.randperm(len(idx), generator=g)].repeat(math.ceil(G / len(idx)))[:G]
+    return torch.stack([one(c) for c in range(K)])
+
 # %% ../nbs/05_generator.ipynb #12f5f238
 def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), on `data`'s device
                data:ImageData, # the real data set
@@ -186,9 +199,7 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
     if steps <= 0: return []
     g = torch.Generator().manual_seed(seed)
     K, G = model.num_classes, model.images_per_class
-    # one real target per generated image, drawn without repeats while a class has enough images
-    tgt = torch.stack([torch.nonzero(data.y_train.cpu() == c).flatten()[torch.randperm(int((data.y_train == c).sum()), generator=g)].repeat(
-        math.ceil(G / int((data.y_train == c).sum())))[:G] for c in range(K)])          # (K, G) train indices
+    tgt = warm_targets(data, K, G, g)                                              # (K, G) train indices
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     n = max(1, round(warmup * steps))          # Adam's first steps move every weight by ~lr: a full-size one saturates the tanh
     ramp = torch.optim.lr_scheduler.LinearLR(opt, start_factor=1 / n, total_iters=n - 1) if n > 1 else None

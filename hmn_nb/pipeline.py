@@ -519,6 +519,7 @@ class _Cpu:
     test_size:int|None = None           # test on a class-balanced subset of this many (None: all); not yet rerun: 2,000
     eval_runs:int = 5
     match:dict = field(default_factory=dict)   # further matching settings (a longer warm start, fewer images per match)
+    eval:dict = field(default_factory=dict)    # further evaluation settings (the convergence check)
     fast:bool = False                   # retuned for the compiled step and bf16 where native; the others keep the
                                         # float32 settings they were measured with until they are run again
     measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
@@ -560,7 +561,7 @@ def _cpu(dataset:str, ipc:int) -> dict:
                     eval=dict(steps=c.eval_steps, width=64, **fast),
                     prune=dict(aum_epochs=20, beta_runs=1, **({'over_budget': 0.0} if ipc == 1 else {})))
     return dict(match=dict(iters=c.iters, inner=c.inner, **c.match, **fast),
-                eval=dict(steps=c.eval_steps, test_size=c.test_size, **fast, **({'runs': c.eval_runs} if c.eval_runs != 5 else {})),
+                eval=dict(steps=c.eval_steps, test_size=c.test_size, **fast, **({'runs': c.eval_runs} if c.eval_runs != 5 else {}), **c.eval),
                 prune=dict(over_budget=0.0))
 
 # %% ../nbs/09_pipeline.ipynb #ec577ad3

@@ -195,7 +195,7 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
                seed:int=0, # chooses the real targets and the batches
                progress:bool=True, # a progress bar
               ) -> list:
-    "Fit `model`'s images to random real images of their classes by MSE; return the loss of every step."
+    "min over the memories and networks of mean over batches of ‖x[c, i] − x_real[t(c, i)]‖² / (C H W), t(c, i) a fixed real image of class c (Adam); return every step's loss."
     if steps <= 0: return []
     g = torch.Generator().manual_seed(seed)
     K, G = model.num_classes, model.images_per_class

@@ -27,7 +27,7 @@ def layer_distance(gr:torch.Tensor, # gradient on real data for one layer's weig
                    gs:torch.Tensor, # gradient on synthetic data, same shape
                    metric:str='dc', # one of `METRICS`
                   ) -> torch.Tensor:
-    "Distance between two gradients of one layer."
+    "d(g_r, g_s) of one layer: l1 Σ|g_r − g_s|, mse Σ(g_r − g_s)², cos 1 − cos(g_r, g_s), dc Σ_o (1 − cos(g_r[o], g_s[o])) over output units o."
     if metric == 'l1': return (gr - gs).abs().sum()
     if metric == 'mse': return ((gr - gs) ** 2).sum()
     if metric == 'cos': return 1 - F.cosine_similarity(gr.flatten(), gs.flatten(), dim=0, eps=1e-6)

@@ -45,7 +45,7 @@ def storage_breakdown(cfg:HMNConfig, # the layout
                       gipc:int, # generated images per class: one instance memory each
                       channels:int, # image channels C
                      ) -> dict:
-    "Floats stored by each part of an HMN with `gipc` instance memories per class."
+    "Floats of each part, with s = mem_size: m_D c_D s², m_C K c_C s², m_I K G c_I s², extractors K (9 c_D c_F + c_F), decoder."
     s2 = cfg.mem_size ** 2
     return dict(
         dataset_memory=cfg.dataset_channels * s2,
@@ -60,7 +60,7 @@ def storage_floats(cfg:HMNConfig, # the HMN layout
                    gipc:int, # generated images per class
                    channels:int, # image channels (the decoder's output)
                   ) -> int:
-    "All floats stored by an HMN: memories, extractors and decoder."
+    "S(G) = s²(c_D + K c_C + K G c_I) + K (9 c_D c_F + c_F) + |D|: all floats of an HMN with G images per class."
     return sum(storage_breakdown(cfg, num_classes, gipc, channels).values())
 
 # %% ../nbs/04_memory.ipynb #6969c717
@@ -68,7 +68,7 @@ def budget_floats(ipc:float, # images per class of storage
                   num_classes:int, # classes K
                   shape:tuple, # (C, H, W)
                  ) -> int:
-    "The storage budget of `ipc` images per class: IPC x classes x C x H x W floats (rounded down)."
+    "B = ⌊IPC · K · C · H · W⌋: the storage budget of `ipc` images per class, in floats."
     C, H, W = shape
     return int(ipc * num_classes * C * H * W)
 
@@ -78,7 +78,7 @@ def gipc_for_budget(cfg:HMNConfig, # the HMN layout
                     num_classes:int, # classes K
                     channels:int, # image channels
                    ) -> int:
-    "The largest number of generated images per class whose HMN fits in `budget` floats."
+    "GIPC = ⌊(B − S(0)) / (K c_I s²)⌋: the most generated images per class whose HMN fits in B floats."
     shared = storage_floats(cfg, num_classes, 0, channels)
     per_image_row = num_classes * cfg.instance_floats        # one more image in every class
     gipc = (budget - shared) // per_image_row

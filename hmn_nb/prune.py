@@ -20,7 +20,7 @@ __all__ = ['STRATEGIES', 'VAL_SEED', 'BETA_GRID', 'removals_needed', 'prune_plan
 def removals_needed(model:HMN, # the over-budget HMN
                     budget:int, # floats allowed
                    ) -> int:
-    "Images to remove from every class so that `model` fits `budget` floats (0 when it already fits)."
+    "k = ⌈(S(G) − B) / (K c_I s²)⌉: images to remove from every class so that `model` fits `budget` floats (0 when it fits)."
     excess = model.storage_floats() - budget
     if excess <= 0: return 0
     k = math.ceil(excess / (model.num_classes * model.cfg.instance_floats))

@@ -1,0 +1,68 @@
+"""The shape of the exported code, measured from the notebooks: how long the exported cells are, how many public
+names each defines, and whether each is followed at once by a demo or test (a code cell that exports nothing, before
+the next exported cell). Prints one line per figure and a line per notebook with --by-notebook.
+
+    python .ci/cell_stats.py [--by-notebook] [--limits]
+
+With --limits it exits 1 when the house limits are broken: median exported cell at most 8 code lines, at most 15 %
+of exported cells over 10 lines, one public name per exported cell, every exported cell followed by a demo.
+"""
+import ast, json, statistics, sys
+from pathlib import Path
+
+def code_lines(src:str) -> list:
+    "The lines of a cell that are code: not blank, not a comment or a `#|` directive."
+    return [l for l in src.splitlines() if l.strip() and not l.lstrip().startswith('#')]
+
+def public_names(src:str) -> list:
+    "Public names a cell defines at top level (functions, classes, assignments), in order."
+    body = '\n'.join(l for l in src.splitlines() if not l.startswith(('#|', '%', '!')))
+    try: tree = ast.parse(body)
+    except SyntaxError: return []
+    names = []
+    for n in tree.body:
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): names.append(n.name)
+        elif isinstance(n, (ast.Assign, ast.AnnAssign)):
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                names += [e.id for e in ast.walk(t) if isinstance(e, ast.Name)]
+    return [x for x in names if not x.startswith('_') and x != '__all__']
+
+def exported(src:str) -> bool:
+    return any(l.strip() in ('#| export', '#|export', '#| exports') for l in src.splitlines())
+
+def notebook_cells(path:Path) -> list:
+    "(lines, public names, followed by a demo) of every exported cell of a notebook that defines something."
+    cells = [c for c in json.loads(path.read_text())['cells'] if c['cell_type'] == 'code']
+    srcs = [''.join(c['source']) for c in cells]
+    out = []
+    for i, s in enumerate(srcs):
+        if not exported(s) or 'default_exp' in s: continue
+        if not public_names(s) and not any(l.startswith(('def ', 'class ', '@')) for l in s.splitlines()): continue   # imports only
+        nxt = next((t for t in srcs[i + 1:] if code_lines(t)), None)
+        out.append((len(code_lines(s)), public_names(s), nxt is not None and not exported(nxt)))
+    return out
+
+def stats(cells:list) -> dict:
+    n = len(cells)
+    lines = [c[0] for c in cells]
+    return dict(cells=n, median=statistics.median(lines) if n else 0, max=max(lines, default=0),
+                over10=sum(l > 10 for l in lines) / n if n else 0.0,
+                multi=sum(len(c[1]) > 1 for c in cells), no_demo=sum(not c[2] for c in cells))
+
+def main():
+    nbs = sorted(Path(__file__).resolve().parent.parent.glob('nbs/[0-9]*.ipynb'))
+    per = {p.stem: notebook_cells(p) for p in nbs}
+    if '--by-notebook' in sys.argv:
+        for k, v in per.items():
+            s = stats(v)
+            if s['cells']: print(f"{k:14s} {s['cells']:3d} cells, median {s['median']:4.1f} / max {s['max']:3d} lines, "
+                                 f"{100 * s['over10']:3.0f} % over 10, {s['multi']:2d} with several names, {s['no_demo']:2d} without a demo")
+    s = stats([c for v in per.values() for c in v])
+    print(f"== exported cells: {s['cells']}, median {s['median']:.1f} / max {s['max']} code lines, {100 * s['over10']:.0f} % over 10 lines, "
+          f"{s['multi']} with more than one public name, {s['no_demo']} not followed by a demo")
+    if '--limits' in sys.argv:
+        ok = s['median'] <= 8 and s['over10'] <= 0.15 and s['multi'] == 0 and s['no_demo'] == 0
+        print('== cell limits: ' + ('met' if ok else 'not met (median <= 8, <= 15 % over 10, one public name, a demo after each)'))
+        sys.exit(0 if ok else 1)
+
+if __name__ == '__main__': main()

@@ -40,6 +40,7 @@ class EvalConfig:
     precision:str = 'fp32'      # the networks' arithmetic: 'fp32', 'bf16' or 'auto' (bf16 where native)
     converge:bool = False       # also train every network on half the schedule (same seed): did the second half still move it?
     converge_tol:float = 0.5    # converged: the mean accuracy moved by less than this many points over the second half
+    compile:bool = False        # train through `torch.compile` (not bit-identical to eager; compiling costs ~20 s a process)
 
     def resolve(self, dataset:str) -> EvalConfig:
         "A copy with `augment` filled in for `dataset` (no flips for digit sets, no cutout alongside CutMix)."
@@ -116,6 +117,7 @@ def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
     total = cfg.steps or cfg.epochs * per_epoch
     decay = max(1, int(total * cfg.decay_at))
     aug = DSA(cfg.augment) if cfg.augment and cfg.augment != 'none' else None
+    fwd = torch.compile(net, dynamic=False) if cfg.compile else net   # one graph per batch shape, reused by later networks
     steps = range(total)
     if pbar is not None:
         steps = progress_bar(steps, parent=pbar, leave=False)
@@ -129,10 +131,10 @@ def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
         if aug is not None: xb = aug(xb, generator=g)
         if cfg.cutmix > 0 and torch.rand(1, generator=g, device=device).item() < cfg.cutmix:
             xb, p, kept = cutmix(xb, g)
-            with autocast(cfg.precision, device): out = net(xb)
+            with autocast(cfg.precision, device): out = fwd(xb)
             loss = kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
         else:
-            with autocast(cfg.precision, device): loss = F.cross_entropy(net(xb), yb)
+            with autocast(cfg.precision, device): loss = F.cross_entropy(fwd(xb), yb)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if on_epoch is not None and (step + 1) % per_epoch == 0: on_epoch((step + 1) // per_epoch - 1)
     check_finite(f'the network trained in {label}', *net.parameters(), hint=f'the learning rate {cfg.lr} is too high for these images')

@@ -11,8 +11,8 @@ from .data import DATASETS, tune_allocator
 from .generator import load_condensed, export_images
 from .nets import ARCHS, PRECISIONS
 from .matching import METRICS
-from .prune import STRATEGIES
-from .pipeline import (METHODS, RECIPES, RunConfig, PruneConfig, apply_changes, recipe_config, run, read_run,
+from .prune import STRATEGIES, PruneConfig
+from .pipeline import (METHODS, RECIPES, RunConfig, apply_changes, recipe_config, run, read_run,
                              evaluate_saved, prune_saved)
 
 # %% auto #0

@@ -4,17 +4,19 @@
 
 # %% ../nbs/08_prune.ipynb #6532d55f
 from __future__ import annotations
-import math
-from dataclasses import asdict, replace
+import math, time
+from dataclasses import dataclass, asdict, replace
 import torch
 from .data import ImageData, sample_per_class
 from .generator import HMN, SyntheticSet
 from .evaluate import EvalConfig, evaluate
-from .aum import aum_scores
+from .matching import MatchConfig
+from .aum import aum_scores, aum_config
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'VAL_SEED', 'BETA_GRID', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'validation_indices',
-           'validation_data', 'held_out', 'choose_beta', 'aum_figure', 'aum_browser']
+           'validation_data', 'held_out', 'choose_beta', 'PruneConfig', 'aum_training', 'beta_training',
+           'equal_training', 'prune_stage', 'aum_figure', 'aum_browser']
 
 # %% ../nbs/08_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, # the over-budget HMN
@@ -136,6 +138,82 @@ def choose_beta(model:HMN, # the over-budget HMN
         scores.append(dict(beta=beta, hard_per_class=hard, acc_mean=r.mean, acc_std=r.std, accs=r.accs))
     best = max(scores, key=lambda s: (s['acc_mean'], -s['beta']))
     return dict(beta=best['beta'], grid=scores, val_images=len(val.x_test), eval=asdict(cfg.resolve(data.name)))
+
+# %% ../nbs/08_prune.ipynb #1ace2704
+@dataclass
+class PruneConfig:
+    "Over-budget condensation and AUM pruning (steps 1, 3 and 4); used by HMN runs only."
+    over_budget:float = 0.1       # condense this fraction over the budget (paper: 10 %), then prune back; 0: at budget
+    strategy:str = 'double-end'   # one of `STRATEGIES`
+    beta:float|None = None        # hard-end share of the removals; None: grid search on validation data
+    grid:tuple = BETA_GRID        # the β candidates of the search
+    aum_epochs:int = 50           # epochs of the AUM scoring run
+    beta_runs:int = 2             # networks scoring each β candidate
+    beta_steps:float = 0.5        # β candidates train this fraction of a step-counted evaluation's steps
+    val_per_class:int = 50        # validation images per class, taken from the training split
+    equal_training:bool = True    # over budget: each image gets the at-budget share of matching and warm start (`equal_training`)
+
+    def check(self) -> PruneConfig:
+        "Raise a clear error for settings that cannot work."
+        if not 0 <= self.over_budget <= 10: raise ValueError(f"over_budget is a fraction in [0, 10], not {self.over_budget}")
+        if self.strategy not in STRATEGIES: raise ValueError(f"unknown pruning {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
+        if self.beta is not None and not 0 <= self.beta <= 1: raise ValueError(f"beta is a fraction in [0, 1], not {self.beta}")
+        if self.beta is not None and self.strategy != 'double-end': raise ValueError(f"beta applies to double-end pruning, not {self.strategy}")
+        for k in ('aum_epochs', 'beta_runs', 'val_per_class'):
+            if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
+        if not 0 < self.beta_steps <= 1: raise ValueError(f"beta_steps is a fraction in (0, 1], not {self.beta_steps}")
+        return self
+
+    @property
+    def active(self) -> bool: return self.over_budget > 0 and self.strategy != "none"
+
+# %% ../nbs/08_prune.ipynb #71cacf64
+def aum_training(p:PruneConfig, # the pruning settings (aum_epochs)
+                 ev:EvalConfig, # the run's evaluation: network, optimiser, augmentation
+                 seed:int, # the run's seed
+                ) -> EvalConfig:
+    "The AUM scoring run: `ev`'s network, optimiser and augmentation for `p.aum_epochs` epochs (`aum_config`)."
+    keep = ('batch_size', 'lr', 'momentum', 'weight_decay', 'width', 'depth', 'norm', 'precision')
+    return aum_config(p.aum_epochs, seed=seed, **{k: getattr(ev, k) for k in keep})
+
+# %% ../nbs/08_prune.ipynb #61c715d6
+def beta_training(p:PruneConfig, # the pruning settings (beta_runs, beta_steps)
+                  ev:EvalConfig, # the run's evaluation
+                 ) -> EvalConfig:
+    "How each β candidate is scored: `ev` with `p.beta_runs` networks, fewer steps, on the validation split."
+    return replace(ev, runs=p.beta_runs, test_size=None, steps=ev.steps and max(1, round(ev.steps * p.beta_steps)))
+
+# %% ../nbs/08_prune.ipynb #65aca2fe
+def equal_training(m:MatchConfig, # the matching settings of a run at the budget
+                   at_budget:int, # images per class of the HMN that fits the budget
+                   images:int, # images per class of the over-budget HMN
+                  ) -> MatchConfig:
+    "`m` for G over-budget images per class against G₀ at the budget: batch_syn ← min(batch_syn, G₀)·G/G₀ and warm_start ← warm_start·G/G₀, so each image gets the at-budget share."
+    if images <= at_budget: return m
+    r = images / at_budget
+    return replace(m, batch_syn=round(min(m.batch_syn, at_budget) * r), warm_start=round(m.warm_start * r))
+
+# %% ../nbs/08_prune.ipynb #d3a65cdc
+def prune_stage(model:SyntheticSet, # the condensed set (pruned only when it is an over-budget HMN)
+                data:ImageData, # the data set
+                budget:int, # floats allowed
+                p:PruneConfig, # the pruning settings
+                ev:EvalConfig, # the run's evaluation settings
+                seed:int, # the run's seed
+                progress:bool=True, # progress bars
+               ) -> tuple:
+    "Steps 3-4: AUM of every image, β (given or searched), double-end pruning to `budget`: (model, report, aum, plan)."
+    if not isinstance(model, HMN) or p.strategy == 'none' or removals_needed(model, budget) == 0: return model, None, None, None
+    t = time.time()
+    aum = image_aum(model, data, aum_training(p, ev, seed), progress=progress)
+    search, beta, t_aum = None, (p.beta if p.beta is not None else 0.0), time.time() - t
+    if p.strategy == 'double-end' and p.beta is None:
+        search = choose_beta(model, aum, budget, data, grid=p.grid, cfg=beta_training(p, ev), val_per_class=p.val_per_class, progress=progress)
+        beta = search['beta']
+    pruned, report = prune(model, aum, budget, p.strategy, beta, seed=seed)
+    report.update(beta_search=search, aum=asdict(aum_training(p, ev, seed)), seconds=time.time() - t, aum_seconds=t_aum,
+                  aum_summary=dict(min=float(aum.min()), median=float(aum.median()), max=float(aum.max())))
+    return pruned, report, aum, prune_plan(aum, removals_needed(model, budget), p.strategy, beta, seed)
 
 # %% ../nbs/08_prune.ipynb #6b51bf97
 def aum_figure(model:SyntheticSet, # the synthetic set whose images were scored

@@ -9,7 +9,9 @@ per-step Python and data handling is negligible next to the network.
 import argparse, time
 import torch
 import torch.nn.functional as F
-from hmn_nb.data import load_data, get_device, sample_per_class
+from hmn_nb.base import get_device
+from hmn_nb.data import sample_per_class
+from hmn_nb.datasets import load_data
 from hmn_nb.evaluate import EvalConfig, make_net, train_net
 
 def bare(net, x, y, steps, bs, lr=0.01):

@@ -23,11 +23,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import hmn_nb
-from hmn_nb import data as D, memory as M, generator as G, matching as MT, nets as N, augment as A
+from hmn_nb import base as B, data as D, datasets as DS, memory as M, generator as G, matching as MT, nets as N, augment as A
 
 def case(kind:str, ipc:int, dev):
     "(one matching step of all classes, images per class, stored floats) for a pixel set or an HMN at `ipc`."
-    data = D.load_data('digits', channels=3, device=dev)
+    data = DS.load_data('digits', channels=3, device=dev)
     cfg = MT.MatchConfig(width=128, batch_real=64, batch_syn=128)
     budget = M.budget_floats(ipc, 10, data.shape)
     if kind == 'pixels': model = G.PixelSet.from_real(data, ipc).to(dev)
@@ -64,7 +64,7 @@ def main():
     p.add_argument('--device', default='cpu'); p.add_argument('--json', default='bench/ipc_scaling.json')
     p.add_argument('--peak', help=argparse.SUPPRESS)                   # child process: KIND,IPC -> prints its peak MB
     a = p.parse_args()
-    dev = D.get_device(a.device)
+    dev = B.get_device(a.device)
     if a.peak: kind, ipc = a.peak.split(','); print(peak_mb(kind, int(ipc), dev)); return
     ipcs = [int(i) for i in a.ipc.split(',')]
     cases = {(k, i): case(k, i, dev) for i in ipcs for k in ('pixels', 'hmn')}
@@ -76,14 +76,14 @@ def main():
                                      capture_output=True, text=True).stdout.split()[-1]) for k in cases}
     base = statistics.median(times['pixels', ipcs[0]])
     print(f"one matching step (10 class-matches), median of {a.repeats}; peak: memory a step takes above the process before it\n"
-          f"device: {D.describe_device(dev)}, torch {torch.__version__}")
+          f"device: {B.describe_device(dev)}, torch {torch.__version__}")
     print(f"{'case':14s} {'images/class':>12s} {'stored floats':>14s} {'ms/step':>9s} {'vs pixels IPC ' + str(ipcs[0]):>18s} {'peak MB':>9s}")
     rows = []
     for (k, i), (_, G_, floats) in cases.items():
         ms = 1000 * statistics.median(times[k, i])
         rows.append(dict(kind=k, ipc=i, images_per_class=G_, storage_floats=floats, ms_per_step=ms, peak_mb=peaks[k, i]))
         print(f"{k + ' IPC ' + str(i):14s} {G_:12d} {floats:14,d} {ms:9.0f} {'x%.2f' % (ms / (1000 * base)):>18s} {peaks[k, i]:9.0f}")
-    Path(a.json).write_text(json.dumps(dict(device=D.describe_device(dev), torch=torch.__version__, version=hmn_nb.__version__,
+    Path(a.json).write_text(json.dumps(dict(device=B.describe_device(dev), torch=torch.__version__, version=hmn_nb.__version__,
                                             repeats=a.repeats, rows=rows), indent=2) + '\n')
 
 if __name__ == '__main__': main()

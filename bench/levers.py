@@ -19,7 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch.func import functional_call, grad, stack_module_state, vmap
 from hmn_nb.nets import ConvNet, autocast, native_bf16
-from hmn_nb.data import load_data, ClassSampler
+from hmn_nb.data import ClassSampler
+from hmn_nb.datasets import load_data
 from hmn_nb.augment import DSA
 from hmn_nb.generator import PixelSet
 from hmn_nb.matching import MatchConfig, match_step, matched_params

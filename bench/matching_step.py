@@ -11,7 +11,9 @@ generating images through the memory network adds to the double backward.
 """
 import argparse, statistics, time
 import torch
-from hmn_nb.data import load_data, get_device, ClassSampler
+from hmn_nb.base import get_device
+from hmn_nb.data import ClassSampler
+from hmn_nb.datasets import load_data
 from hmn_nb.nets import ConvNet
 from hmn_nb.augment import DSA
 from hmn_nb.memory import hmn_layout, gipc_for_budget, budget_floats

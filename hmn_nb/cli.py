@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse, errno, json, logging, os, sys
 from pathlib import Path
 import hmn_nb
-from .data import DATASETS, tune_allocator
+from .base import tune_allocator
+from .datasets import DATASETS
 from .generator import load_condensed, export_images
 from .nets import ARCHS, PRECISIONS
 from .matching import METRICS
@@ -312,7 +313,7 @@ def main(argv:list|None=None, # the arguments (None: the command line's)
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
-    if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 01_data
+    if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_base
     logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)   # a CUDA build compiling on a CPU: 'No CUDA runtime is found'
     try: print(_COMMANDS[args.command](args), flush=True)
     except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)

@@ -9,7 +9,8 @@ from dataclasses import dataclass, asdict, field, replace
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
-from .data import ImageData, sample_per_class, check_finite
+from .base import check_finite
+from .data import ImageData, sample_per_class
 from .nets import ARCHS, make_arch, autocast, check_precision, resolve_precision
 from .augment import DSA, eval_strategy, parse_strategy
 

@@ -14,7 +14,8 @@ from torch.utils.data import TensorDataset
 from PIL import Image
 from fastprogress.fastprogress import progress_bar
 import hmn_nb
-from .data import ImageData, sample_per_class, atomic_save, denormalize, check_finite
+from .base import atomic_save, check_finite
+from .data import ImageData, sample_per_class, denormalize
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0

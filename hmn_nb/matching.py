@@ -10,7 +10,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
-from .data import ImageData, ClassSampler, atomic_save, check_finite, Diverged
+from .base import atomic_save, check_finite, Diverged
+from .data import ImageData, ClassSampler
 from .nets import ConvNet, autocast, check_precision, resolve_precision
 from .augment import DSA, MATCH_STRATEGY
 from .evaluate import cutmix

@@ -4,13 +4,15 @@
 
 # %% ../nbs/11_pipeline.ipynb #668e1982
 from __future__ import annotations
-import json, os, shutil, time
+import os, shutil, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace, fields, MISSING
 from pathlib import Path
 import torch
 import hmn_nb
-from .data import ImageData, DATASETS, get_device, describe_device, load_data, show_grid, atomic_write
+from .base import get_device, describe_device, atomic_write, write_json
+from .data import ImageData, show_grid
+from .datasets import DATASETS, load_data
 from .nets import resolve_precision
 from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget
 from .generator import HMN, PixelSet, SyntheticSet, save_condensed
@@ -20,8 +22,8 @@ from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_ou
 
 # %% auto #0
 __all__ = ['METHODS', 'RUN_FILES', 'RunConfig', 'run_config_from', 'build_container', 'say', 'condense_stage', 'save_figures',
-           'RunResult', 'evaluation_record', 'measured', 'write_json', 'write_result', 'output_folder', 'output_lock',
-           'claim_output', 'run']
+           'RunResult', 'evaluation_record', 'measured', 'write_result', 'output_folder', 'output_lock', 'claim_output',
+           'run']
 
 # %% ../nbs/11_pipeline.ipynb #7bc88d7d
 METHODS = ('hmn', 'dc', 'random')
@@ -201,13 +203,6 @@ def measured(ev:EvalResult, # the final evaluation
                 eval_seconds=ev.seconds, converged=ev.converged)
 
 # %% ../nbs/11_pipeline.ipynb #1b6c6c4e
-def write_json(obj, # plain data
-               path:Path, # the file to (re)write
-              ):
-    "Write JSON atomically (temporary file, then rename); refuses NaN and infinity, which JSON cannot hold."
-    text = json.dumps(obj, indent=2, allow_nan=False) + '\n'
-    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
-
 def write_result(res:RunResult, # what a run (or a later pruning) measured
                  folder:Path, # the run's folder
                 ) -> Path:

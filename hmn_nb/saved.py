@@ -9,14 +9,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 import torch
-from .data import ImageData, get_device, load_data
+from .base import get_device, write_json
+from .data import ImageData
+from .datasets import load_data
 from .memory import budget_floats
 from .generator import HMN, load_condensed, save_condensed
 from .matching import condense
 from .evaluate import EvalConfig, evaluate
 from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, held_out, prune_every_way, prune_stage
 from .pipeline import (RunConfig, RunResult, evaluation_record, measured, output_lock, run_config_from, save_figures,
-                             say, write_json, write_result)
+                             say, write_result)
 
 # %% auto #0
 __all__ = ['WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'pruning_ablation',

@@ -23,8 +23,8 @@ def public_names(src:str) -> list:
     for n in tree.body:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)): names.append(n.name)
         elif isinstance(n, (ast.Assign, ast.AnnAssign)):
-            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
-                names += [e.id for e in ast.walk(t) if isinstance(e, ast.Name)]
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):     # `a, b = ...` names two; `C.m = f` none
+                names += [e.id for e in (t.elts if isinstance(t, ast.Tuple) else [t]) if isinstance(e, ast.Name)]
     return [x for x in names if not x.startswith('_') and x != '__all__']
 
 def exported(src:str) -> bool:

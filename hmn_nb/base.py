@@ -13,33 +13,38 @@ __all__ = ['get_device', 'describe_device', 'tune_allocator', 'Diverged', 'check
            'write_json']
 
 # %% ../nbs/00_base.ipynb #27227dc2
+def _device_problem(dev:torch.device, spec:str) -> str|None:
+    "Why device `dev` (asked for as `spec`) cannot run here; None when it can."
+    if dev.type not in ('cpu', 'cuda', 'mps'): return f"device {spec!r} is not supported (hmn_nb runs on cpu, cuda or mps): use auto, cpu, cuda, cuda:N or mps"
+    if dev.type == 'cuda' and not torch.cuda.is_available(): return f"device {spec!r} asked for, but this machine has no CUDA GPU: use --device cpu (or auto)"
+    if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count(): return f"device {spec!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist"
+    if dev.type == 'mps' and not torch.backends.mps.is_available(): return "device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)"
+
+# %% ../nbs/00_base.ipynb #088d95cc
 def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
               ) -> torch.device:
     "The `torch.device` for `spec`, checking that it exists."
     if spec == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: dev = torch.device(spec)
     except (RuntimeError, TypeError): raise ValueError(f"unknown device {spec!r}: use auto, cpu, cuda, cuda:N or mps") from None
-    if dev.type not in ('cpu', 'cuda', 'mps'):
-        raise ValueError(f"device {spec!r} is not supported (hmn_nb runs on cpu, cuda or mps): use auto, cpu, cuda, cuda:N or mps")
-    if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device {spec!r} asked for, but this machine has no CUDA GPU: use --device cpu (or auto)")
-    if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise ValueError(f"device {spec!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist")
-    if dev.type == 'mps' and not torch.backends.mps.is_available():
-        raise ValueError("device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)")
+    if problem := _device_problem(dev, spec): raise ValueError(problem)
     return dev
 
 # %% ../nbs/00_base.ipynb #4556732d
+def _cpu_model() -> str:
+    "The CPU's model, and its widest vector extension that matters for torch (AMX, AVX-512 bf16, AVX-512, AVX2)."
+    info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''          # Linux; elsewhere: the basics
+    model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor() or platform.machine())
+    simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if f' {s}' in info), None)
+    return f"{model}{f' ({simd})' if simd else ''}"
+
 def describe_device(device:torch.device, # the device a result was computed on
                    ) -> str:
     "The hardware behind `device` in words, for results: the GPU's name, or the CPU's model and torch's thread count."
     device = torch.device(device)
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
     if device.type == 'mps': return f'Apple GPU (MPS), {platform.machine()}'
-    info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''          # Linux; elsewhere: the basics
-    model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor() or platform.machine())
-    simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if f' {s}' in info), None)
-    return f"{model}{f' ({simd})' if simd else ''}, {torch.get_num_threads()} threads"
+    return f"{_cpu_model()}, {torch.get_num_threads()} threads"
 
 # %% ../nbs/00_base.ipynb #799ecb1b
 _MALLOPT = {'M_TRIM_THRESHOLD': (-1, 2**30), 'M_MMAP_MAX': (-4, 0)}   # mallopt's parameter numbers, and our values
@@ -55,6 +60,7 @@ def tune_allocator() -> dict:
 class Diverged(ValueError):
     "NaN or infinite values where a run needs finite numbers: training diverged, or a file holds damaged values."
 
+# %% ../nbs/00_base.ipynb #a29824f3
 def check_finite(what:str, # names the values in the message
                  *tensors, # tensors (or parameters) to check
                  hint:str='', # what to do about it
@@ -77,6 +83,15 @@ def _fsync(path):
     except OSError: pass                                 # some file systems cannot sync a folder
     finally: os.close(fd)
 
+# %% ../nbs/00_base.ipynb #6d621577
+def _write_error(e:BaseException, path:Path) -> BaseException:
+    "The error to raise for a failed write of `path`: an `OSError` naming it where torch or the system did not."
+    if isinstance(e, RuntimeError) and shutil.disk_usage(path.parent).free < 2**20: return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    if isinstance(e, RuntimeError): return OSError(f"cannot write {path} ({str(e).splitlines()[0] if str(e) else 'write failed'})")
+    if isinstance(e, OSError) and e.filename is None and e.errno: return OSError(e.errno, e.strerror, str(path))
+    return e
+
+# %% ../nbs/00_base.ipynb #0d7caa2f
 def atomic_write(path, # the file to (re)write
                  write, # write(tmp): writes the whole file to the temporary path `tmp`
                 ):
@@ -91,14 +106,12 @@ def atomic_write(path, # the file to (re)write
         os.replace(tmp, path)
         _fsync(path.parent)                              # and the rename itself
     except BaseException as e:
-        full = isinstance(e, RuntimeError) and shutil.disk_usage(path.parent).free < 2**20
+        err = _write_error(e, path)                      # while the temporary file still fills the disk
         if os.path.exists(tmp): os.remove(tmp)
-        # torch.save reports a failed write as RuntimeError ("unexpected pos ..."): a full disk, or a file-size limit
-        if full: raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
-        if isinstance(e, RuntimeError): raise OSError(f"cannot write {path} ({str(e).splitlines()[0] if str(e) else 'write failed'})") from None
-        if isinstance(e, OSError) and e.filename is None and e.errno: raise OSError(e.errno, e.strerror, str(path)) from None
-        raise
+        if err is e: raise
+        raise err from None
 
+# %% ../nbs/00_base.ipynb #2281e3ca
 def atomic_save(obj, # what to save (tensors and plain data)
                 path, # the file to (re)write
                ):

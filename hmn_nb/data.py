@@ -22,6 +22,7 @@ def normalize(x:torch.Tensor, # pixels in [0, 1], (N, C, H, W)
     m, s = (torch.as_tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
     return (x - m) / s
 
+# %% ../nbs/01_data.ipynb #e1e0ecd1
 def denormalize(x:torch.Tensor, # normalised images, (N, C, H, W)
                 mean, # per-channel means they were normalised with
                 std, # per-channel standard deviations they were normalised with
@@ -51,16 +52,20 @@ class ImageData:
     def device(self) -> torch.device: return self.x_train.device
     def denorm(self, x:torch.Tensor) -> torch.Tensor: return denormalize(x, self.mean, self.std).clamp(0, 1)
 
-    def to(self, device) -> ImageData:
-        "A copy with all tensors on `device` (the same object when already there)."
-        device = torch.device(device)
-        if self.x_train.device == device: return self
-        t = {k: getattr(self, k).to(device) for k in ('x_train', 'y_train', 'x_test', 'y_test')}
-        return ImageData(self.name, classes=self.classes, mean=self.mean, std=self.std, **t)
+# %% ../nbs/01_data.ipynb #fc2f0ac0
+def _data_to(self:ImageData, device) -> ImageData:
+    "A copy with all tensors on `device` (the same object when already there)."
+    device = torch.device(device)
+    if self.x_train.device == device: return self
+    t = {k: getattr(self, k).to(device) for k in ('x_train', 'y_train', 'x_test', 'y_test')}
+    return ImageData(self.name, classes=self.classes, mean=self.mean, std=self.std, **t)
 
-    def __repr__(self):
-        return (f"ImageData({self.name!r}: {len(self.x_train)} train / {len(self.x_test)} test images of shape "
-                f"{self.shape}, {self.num_classes} classes, on {self.device})")
+def _data_repr(self:ImageData) -> str:
+    "What the set holds, in one line."
+    return (f"ImageData({self.name!r}: {len(self.x_train)} train / {len(self.x_test)} test images of shape "
+            f"{self.shape}, {self.num_classes} classes, on {self.device})")
+
+ImageData.to, ImageData.__repr__ = _data_to, _data_repr
 
 # %% ../nbs/01_data.ipynb #f534f591
 def _resize(x:torch.Tensor, size:int|None) -> torch.Tensor:
@@ -72,6 +77,7 @@ def _channel_stats(x:torch.Tensor) -> tuple:
     "Per-channel mean and std of images (N, C, H, W), as tuples of floats."
     return (tuple(x.mean(dim=(0, 2, 3)).tolist()), tuple(x.std(dim=(0, 2, 3)).clamp_min(1e-6).tolist()))
 
+# %% ../nbs/01_data.ipynb #f986d4cb
 def from_pixels(name:str, # the data set's name
                 x_train, # training pixels, uint8 or float in [0, 1], (N, C, H, W)
                 y_train, # training labels

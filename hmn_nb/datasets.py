@@ -27,6 +27,7 @@ STATS = {  # per-channel (mean, std) of the published training sets, as used acr
     'tinyimagenet': ((0.4850, 0.4560, 0.4060), (0.2290, 0.2240, 0.2250)),
 }
 
+# %% ../nbs/02_datasets.ipynb #11bf5c74
 def default_root() -> Path:
     "Where data sets live when no root is given: `$HMN_NB_DATA`, else `~/.cache/hmn_nb/data`."
     return Path(os.environ.get('HMN_NB_DATA', Path.home()/'.cache'/'hmn_nb'/'data')).expanduser()
@@ -100,6 +101,7 @@ def _read_cifar(name:str, d:Path) -> tuple:
         return np.concatenate(xs), ys
     return *part(train), *part([test]), classes
 
+# %% ../nbs/02_datasets.ipynb #289ae684
 def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                           root=None, # folder holding (or to receive) the files; `None`: `default_root()/name`
                           download:bool=False, # fetch the official archive when the files are missing
@@ -132,7 +134,6 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
 
 # %% ../nbs/02_datasets.ipynb #4479a1a0
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.ppm', '.gif', '.tif', '.tiff', '.webp')
-CACHE_VERSION = 2                    # 2: keyed on file contents, checked on load
 
 def _read_image(path, size:int|None, mode:str) -> np.ndarray:
     "One image file as uint8 (C, H, W), converted to `mode` ('RGB' or 'L') and resized when `size` is given."
@@ -145,6 +146,7 @@ def _read_image(path, size:int|None, mode:str) -> np.ndarray:
         raise ValueError(f"cannot read image {path} ({type(e).__name__}: {e}); remove or replace the file") from None
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
 
+# %% ../nbs/02_datasets.ipynb #36f37966
 def read_images(paths:list, # image files
                 size:int|None=None, # resize every image to `size` x `size`; `None`: all must share one size
                 channels:int=3, # 3 (RGB) or 1 (grey)
@@ -177,6 +179,9 @@ def _cache_path(root:Path, key:str) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     return home/f'{key}.pt'
 
+# %% ../nbs/02_datasets.ipynb #773d0114
+CACHE_VERSION = 2                    # 2: keyed on file contents, checked on load
+
 def _digest(path) -> str:
     "A digest of one file's content."
     try:
@@ -190,6 +195,7 @@ def _cache_key(root:Path, files:list, params:dict) -> str:
     for f, d in zip(files, digests): h.update(f'{os.path.relpath(f, root)}\0{d}\n'.encode())
     return h.hexdigest()[:20]
 
+# %% ../nbs/02_datasets.ipynb #62024642
 def _cache_ok(obj, files:list, counts:dict, decode, checks:int=8) -> bool:
     "Whether a loaded cache holds uint8 images in `counts` rows per key, and `checks` random files decode to its rows."
     if not isinstance(obj, dict) or set(obj) != set(counts): return False
@@ -199,6 +205,7 @@ def _cache_ok(obj, files:list, counts:dict, decode, checks:int=8) -> bool:
     return all(np.array_equal(obj[rows[i][0]][rows[i][1]].numpy(), decode(files[i]))
                for i in random.Random().sample(range(len(files)), min(checks, len(files))))
 
+# %% ../nbs/02_datasets.ipynb #9b5790e0
 def cached_images(root:Path, # the data folder (the cache lives beside it, or in the user's cache when it is read-only)
                   files:list, # the image files to decode
                   build, # build() -> dict of uint8 image tensors, run on a cache miss
@@ -229,6 +236,7 @@ def _class_files(split_dir:Path) -> dict:
         if fs: out[d.name] = fs
     return out
 
+# %% ../nbs/02_datasets.ipynb #9de9aea6
 def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/* image files
                           size:int|None=None, # resize to `size` x `size` (`None`: images must share one size)
                           channels:int=3, # 3 (RGB) or 1 (grey)
@@ -277,6 +285,7 @@ def _tiny_root(root) -> Path:
                              f"folder (wnids.txt, train/<wnid>/images/, val/images/, val/val_annotations.txt)")
     return root
 
+# %% ../nbs/02_datasets.ipynb #c2043478
 def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its parent
                            size:int|None=None, # resize to `size` x `size` (`None`: keep 64)
                            cache:bool=True, # cache decoded pixels
@@ -331,6 +340,7 @@ def _load_cifar_folders(name:str, root, size, cache, progress) -> ImageData:
 # %% ../nbs/02_datasets.ipynb #7e21c246
 DATASETS = ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet', 'imagefolder')
 
+# %% ../nbs/02_datasets.ipynb #718131bc
 def load_data(name:str='digits', # one of `DATASETS`
               root=None, # where the files are (not used by digits); see each loader (CIFAR: batch files or class folders)
               size:int|None=None, # resize to `size` x `size`; `None`: the set's own size (digits: 32)

@@ -43,29 +43,38 @@ class EvalConfig:
     converge_tol:float = 0.5    # converged: the mean accuracy moved by less than this many points over the second half
     compile:bool = False        # train through `torch.compile` (not bit-identical to eager; compiling costs ~20 s a process)
 
-    def resolve(self, dataset:str) -> EvalConfig:
-        "A copy with `augment` filled in for `dataset` (no flips for digit sets, no cutout alongside CutMix)."
-        if self.augment is not None: return self
-        ops = [o for o in parse_strategy(eval_strategy(dataset)) if not (o == 'cutout' and self.cutmix > 0)]
-        return replace(self, augment='_'.join(ops))
+# %% ../nbs/05_evaluate.ipynb #cfa4dad9
+def _eval_resolve(self:EvalConfig, dataset:str) -> EvalConfig:
+    "A copy with `augment` filled in for `dataset` (no flips for digit sets, no cutout alongside CutMix)."
+    if self.augment is not None: return self
+    ops = [o for o in parse_strategy(eval_strategy(dataset)) if not (o == 'cutout' and self.cutmix > 0)]
+    return replace(self, augment='_'.join(ops))
 
-    def half(self) -> EvalConfig:
-        "The same schedule at half its length (steps or epochs; the decay at the same fraction): the convergence reference."
-        return replace(self, steps=max(1, self.steps // 2) if self.steps else None, epochs=max(1, self.epochs // 2))
+EvalConfig.resolve = _eval_resolve
 
-    def check(self) -> EvalConfig:
-        "Raise a clear error for settings that cannot work."
-        for k in ('epochs', 'batch_size', 'runs', 'width'):
-            if getattr(self, k) < 1: raise ValueError(f"evaluation {k} must be at least 1, not {getattr(self, k)}")
-        if self.steps is not None and self.steps < 1: raise ValueError(f"evaluation steps must be at least 1, not {self.steps}")
-        if not 0 <= self.cutmix <= 1: raise ValueError(f"cutmix is a probability in [0, 1], not {self.cutmix}")
-        if not 0 < self.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {self.decay_at}")
-        if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
-        if self.converge_tol <= 0: raise ValueError(f"converge_tol is a number of points above 0, not {self.converge_tol}")
-        if self.augment is not None: parse_strategy(self.augment)
-        check_precision(self.precision)
-        if self.arch not in ARCHS: raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHS)}")
-        return self
+# %% ../nbs/05_evaluate.ipynb #5326129b
+def _eval_half(self:EvalConfig) -> EvalConfig:
+    "The same schedule at half its length (steps or epochs; the decay at the same fraction): the convergence reference."
+    return replace(self, steps=max(1, self.steps // 2) if self.steps else None, epochs=max(1, self.epochs // 2))
+
+EvalConfig.half = _eval_half
+
+# %% ../nbs/05_evaluate.ipynb #eb573f32
+def _eval_check(self:EvalConfig) -> EvalConfig:
+    "Raise a clear error for settings that cannot work."
+    for k in ('epochs', 'batch_size', 'runs', 'width'):
+        if getattr(self, k) < 1: raise ValueError(f"evaluation {k} must be at least 1, not {getattr(self, k)}")
+    if self.steps is not None and self.steps < 1: raise ValueError(f"evaluation steps must be at least 1, not {self.steps}")
+    if not 0 <= self.cutmix <= 1: raise ValueError(f"cutmix is a probability in [0, 1], not {self.cutmix}")
+    if not 0 < self.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {self.decay_at}")
+    if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
+    if self.converge_tol <= 0: raise ValueError(f"converge_tol is a number of points above 0, not {self.converge_tol}")
+    if self.augment is not None: parse_strategy(self.augment)
+    check_precision(self.precision)
+    if self.arch not in ARCHS: raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHS)}")
+    return self
+
+EvalConfig.check = _eval_check
 
 # %% ../nbs/05_evaluate.ipynb #d0bc29e8
 def run_seeds(seed:int, # the evaluation's seed
@@ -74,6 +83,7 @@ def run_seeds(seed:int, # the evaluation's seed
     "`runs` distinct 62-bit seeds derived from `seed` (seeds 0 and 1 do not share runs)."
     return torch.randint(2**62, (runs,), generator=torch.Generator().manual_seed(seed)).tolist()
 
+# %% ../nbs/05_evaluate.ipynb #83e6a8e7
 def make_net(data:ImageData, # the data set (channels, classes, image size)
              cfg:EvalConfig, # the network: arch, width, depth, norm
              seed:int, # initialises the weights
@@ -100,6 +110,23 @@ def cutmix(x:torch.Tensor, # a batch of images (N, C, H, W)
     x = x.clone(); x[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
     return x, perm, 1 - (y1 - y0) * (x1 - x0) / (H * W)
 
+# %% ../nbs/05_evaluate.ipynb #259ca291
+def _loss(fwd, # the network's forward (compiled or not)
+          xb:torch.Tensor, yb:torch.Tensor, cfg:EvalConfig, g:torch.Generator, device) -> torch.Tensor:
+    "CE(f(x), y) of a batch; with probability `cfg.cutmix`, CutMix's kept·CE(f(x̃), y) + (1 − kept)·CE(f(x̃), y[perm])."
+    if cfg.cutmix > 0 and torch.rand(1, generator=g, device=device).item() < cfg.cutmix:
+        xb, p, kept = cutmix(xb, g)
+        with autocast(cfg.precision, device): out = fwd(xb)
+        return kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
+    with autocast(cfg.precision, device): return F.cross_entropy(fwd(xb), yb)
+
+def _step_range(total:int, pbar, label:str):
+    "range(total), shown as a child bar of `pbar` when there is one."
+    if pbar is None: return range(total)
+    steps = progress_bar(range(total), parent=pbar, leave=False)
+    steps.prefix, steps.comment = f'{label}:', label   # console shows the prefix, notebooks the comment
+    return steps
+
 # %% ../nbs/05_evaluate.ipynb #f98dbc32
 def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
               x:torch.Tensor, # normalised training images (N, C, H, W), on the net's device
@@ -116,31 +143,21 @@ def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
     opt = torch.optim.SGD(net.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     per_epoch = math.ceil(len(x) / cfg.batch_size)
     total = cfg.steps or cfg.epochs * per_epoch
-    decay = max(1, int(total * cfg.decay_at))
+    decay = max(1, int(total * cfg.decay_at))          # lr x 0.1 from this step
     aug = DSA(cfg.augment) if cfg.augment and cfg.augment != 'none' else None
     fwd = torch.compile(net, dynamic=False) if cfg.compile else net   # one graph per batch shape, reused by later networks
-    steps = range(total)
-    if pbar is not None:
-        steps = progress_bar(steps, parent=pbar, leave=False)
-        steps.prefix, steps.comment = f'{label}:', label   # console shows the prefix, notebooks the comment
-    for step in steps:
+    for step in _step_range(total, pbar, label):
         if step % per_epoch == 0: perm = torch.randperm(len(x), generator=g, device=device); net.train()
         if step == decay:
             for group in opt.param_groups: group['lr'] = cfg.lr * 0.1
         i = perm[(step % per_epoch) * cfg.batch_size:(step % per_epoch + 1) * cfg.batch_size]
-        xb, yb = x[i], y[i]
-        if aug is not None: xb = aug(xb, generator=g)
-        if cfg.cutmix > 0 and torch.rand(1, generator=g, device=device).item() < cfg.cutmix:
-            xb, p, kept = cutmix(xb, g)
-            with autocast(cfg.precision, device): out = fwd(xb)
-            loss = kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
-        else:
-            with autocast(cfg.precision, device): loss = F.cross_entropy(fwd(xb), yb)
+        loss = _loss(fwd, aug(x[i], generator=g) if aug is not None else x[i], y[i], cfg, g, device)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if on_epoch is not None and (step + 1) % per_epoch == 0: on_epoch((step + 1) // per_epoch - 1)
     check_finite(f'the network trained in {label}', *net.parameters(), hint=f'the learning rate {cfg.lr} is too high for these images')
     return net
 
+# %% ../nbs/05_evaluate.ipynb #6adbb5e2
 @torch.no_grad()
 def test_accuracy(net:torch.nn.Module, # the trained network
                   x:torch.Tensor, # test images, normalised, on the network's device
@@ -196,6 +213,7 @@ def test_split(data:ImageData, # the data set
     i = sample_per_class(data.y_test, k, data.num_classes, torch.Generator().manual_seed(0)).to(data.device)
     return data.x_test[i], data.y_test[i]
 
+# %% ../nbs/05_evaluate.ipynb #710fe68e
 def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
                  data:ImageData, # the data set: network shape and test images
                  cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
@@ -250,6 +268,7 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
         raise ValueError(f"labels must lie in 0..{data.num_classes - 1}, got {int(y.min())}..{int(y.max())}")
     return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)
 
+# %% ../nbs/05_evaluate.ipynb #2eb0d201
 def evaluate_random(data:ImageData, # the data set
                     k:int, # real images per class
                     cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
@@ -266,6 +285,7 @@ def evaluate_random(data:ImageData, # the data set
         return at_resolution(data.x_train[i.to(data.device)], size), data.y_train[i.to(data.device)]
     return run_protocol(draw, data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw, size=size))
 
+# %% ../nbs/05_evaluate.ipynb #a14037cf
 def evaluate_full(data:ImageData, # the data set, all of whose training images each network trains on
                   cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
                   device=None, # where to train (None: `data`'s device)

@@ -18,6 +18,7 @@ GEOMETRIC = ('crop', 'scale', 'rotate')                     # of these, `single`
 MATCH_STRATEGY = 'color_crop_cutout'                        # IDC's augmentation while matching gradients
 EVAL_STRATEGY = 'color_crop_cutout_flip_scale_rotate'       # DSA's augmentation while training on condensed data
 
+# %% ../nbs/04_augment.ipynb #f368d245
 def parse_strategy(strategy:str, # ops joined by '_', e.g. 'color_crop_cutout'
                   ) -> tuple:
     "The ops of an underscore-separated strategy such as 'color_crop_cutout' ('' or 'none': no augmentation)."
@@ -27,6 +28,7 @@ def parse_strategy(strategy:str, # ops joined by '_', e.g. 'color_crop_cutout'
     if bad: raise ValueError(f"unknown augmentation {bad[0]!r} in {strategy!r}; known: {', '.join(OPS)}")
     return ops
 
+# %% ../nbs/04_augment.ipynb #91eae4f7
 def eval_strategy(dataset:str, # the data set's name
                  ) -> str:
     "DSA's evaluation strategy for `dataset`, without flips for digit sets (a mirrored digit is another glyph)."
@@ -99,6 +101,7 @@ def _affine(p:dict, n:int, H:int, W:int, device) -> torch.Tensor|None:
     if 'shift' in p: b = -2 * p['shift'].to(device).float().expand(n, 2) / torch.tensor([W, H], device=device)
     return torch.cat([A, b[:, :, None]], 2)
 
+# %% ../nbs/04_augment.ipynb #bbcde900
 def dsa_apply(self:DSA, # the augmentation
               x:torch.Tensor, # normalised images (N, C, H, W)
               p:dict, # parameters from `sample` with N rows, or 1 row for all
@@ -134,6 +137,9 @@ def dsa_call(self:DSA, # the augmentation
     "Augment every image of `x` with its own random parameters."
     return self.apply(x, self.sample(len(x), x.shape[-2:], generator))
 
+DSA.__call__ = dsa_call
+
+# %% ../nbs/04_augment.ipynb #4cb3f6c9
 def dsa_siamese(self:DSA, # the augmentation
                 *xs:torch.Tensor, # batches of images, each (N_i, C, H, W)
                 generator:torch.Generator|None=None, # source of randomness (None: torch's global one)
@@ -142,4 +148,4 @@ def dsa_siamese(self:DSA, # the augmentation
     p = self.sample(1, xs[0].shape[-2:], generator)
     return tuple(self.apply(x, p) for x in xs)
 
-DSA.__call__, DSA.siamese = dsa_call, dsa_siamese
+DSA.siamese = dsa_siamese

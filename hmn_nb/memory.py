@@ -40,6 +40,7 @@ def conv_floats(c_in:int, # input channels
     "Weights and biases of a k x k convolution."
     return c_in * c_out * k * k + c_out
 
+# %% ../nbs/06_memory.ipynb #b2ab0c43
 def storage_breakdown(cfg:HMNConfig, # the layout
                       num_classes:int, # K
                       gipc:int, # generated images per class: one instance memory each
@@ -55,6 +56,7 @@ def storage_breakdown(cfg:HMNConfig, # the layout
         decoder=conv_floats(cfg.decoder_in, cfg.hidden) + cfg.up_stages * conv_floats(cfg.hidden, cfg.hidden)
                 + conv_floats(cfg.hidden, channels))
 
+# %% ../nbs/06_memory.ipynb #9dd1a14f
 def storage_floats(cfg:HMNConfig, # the HMN layout
                    num_classes:int, # classes K
                    gipc:int, # generated images per class

@@ -16,6 +16,7 @@ __all__ = ['NORMS', 'PRECISIONS', 'ARCHS', 'norm_layer', 'default_depth', 'ConvN
 # %% ../nbs/03_nets.ipynb #dde38e7a
 NORMS = ('instancenorm', 'batchnorm', 'layernorm', 'groupnorm', 'none')
 
+# %% ../nbs/03_nets.ipynb #23cba6c6
 def norm_layer(norm:str, # one of `NORMS`
                width:int, # channels
               ) -> nn.Module:
@@ -65,6 +66,7 @@ class ConvNet(nn.Module):
 # %% ../nbs/03_nets.ipynb #7f41586f
 PRECISIONS = ('fp32', 'bf16', 'auto')
 
+# %% ../nbs/03_nets.ipynb #f3ad65ff
 def native_bf16(device:torch.device, # the device to ask about
                ) -> bool:
     "Whether `device` computes bfloat16 convolutions natively (a CPU with AVX512-BF16 or AMX, or a GPU that supports it)."
@@ -74,12 +76,14 @@ def native_bf16(device:torch.device, # the device to ask about
         except (AttributeError, RuntimeError): return False
     return device.type == 'cuda' and torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
 
+# %% ../nbs/03_nets.ipynb #ea54c10e
 def check_precision(precision:str, # the setting to check
                    ) -> str:
     "`precision`, or a clear error when it is not one of `PRECISIONS`."
     if precision not in PRECISIONS: raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     return precision
 
+# %% ../nbs/03_nets.ipynb #bcf16678
 def resolve_precision(precision:str, # one of `PRECISIONS`
                       device:torch.device, # where the networks run
                      ) -> str:
@@ -87,6 +91,7 @@ def resolve_precision(precision:str, # one of `PRECISIONS`
     if check_precision(precision) != 'auto': return precision
     return 'bf16' if torch.device(device).type == 'cpu' and native_bf16(device) else 'fp32'
 
+# %% ../nbs/03_nets.ipynb #d5f1fc92
 def autocast(precision:str, # one of `PRECISIONS`
              device:torch.device, # where the forward passes run
             ):

@@ -220,6 +220,7 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
 # %% ../nbs/07_generator.ipynb #35025644
 FORMAT, FORMAT_VERSION = 'hmn_nb.condensed', 1
 
+# %% ../nbs/07_generator.ipynb #0e2788d3
 def save_condensed(path, # the file to write (atomically)
                    model:SyntheticSet, # the condensed set (HMN or pixels)
                    data:ImageData, # the data set it was condensed from (normalisation, names)
@@ -277,6 +278,7 @@ class Condensed:
         return (f"Condensed({m['kind']} of {m['dataset']}: {m['num_classes']} classes x {m['images_per_class']} images "
                 f"of shape {tuple(m['image_shape'])}, {m['storage_floats']:,} floats)")
 
+# %% ../nbs/07_generator.ipynb #ffc7e25c
 def load_condensed(path, # a file written by `save_condensed`
                    device='cpu', # where the set goes
                   ) -> Condensed:

@@ -24,6 +24,7 @@ __all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_
 # %% ../nbs/08_matching.ipynb #f3bd947f
 METRICS = ('l1', 'mse', 'cos', 'dc')
 
+# %% ../nbs/08_matching.ipynb #5096598a
 def layer_distance(gr:torch.Tensor, # gradient on real data for one layer's weight
                    gs:torch.Tensor, # gradient on synthetic data, same shape
                    metric:str='dc', # one of `METRICS`
@@ -203,6 +204,7 @@ def _fingerprint(model:SyntheticSet, cfg:MatchConfig, seed:int, data:ImageData) 
     return dict(config={k: v for k, v in asdict(cfg).items() if k not in ('iters', 'checkpoint_every')},
                 seed=seed, data=[data.name, list(data.shape), len(data.x_train)], shapes=shapes)
 
+# %% ../nbs/08_matching.ipynb #10b674fe
 def save_checkpoint(path, # the checkpoint file (written atomically)
                     model, # the synthetic set
                     opt, # its optimiser

@@ -28,6 +28,7 @@ __all__ = ['METHODS', 'RUN_FILES', 'RunConfig', 'run_config_from', 'build_contai
 # %% ../nbs/11_pipeline.ipynb #7bc88d7d
 METHODS = ('hmn', 'dc', 'random')
 
+# %% ../nbs/11_pipeline.ipynb #0351d51f
 @dataclass
 class RunConfig:
     "Every setting of one run: with `run`, it reproduces a result."
@@ -98,6 +99,7 @@ def say(progress:bool, # whether progress is shown
     "Announce a stage of a run (when progress is shown)."
     if progress: print(f"[hmn_nb] {msg}", flush=True)
 
+# %% ../nbs/11_pipeline.ipynb #d7e0ca22
 def condense_stage(cfg:RunConfig, # the run
                    model:SyntheticSet, # step 1's container (trained in place)
                    data:ImageData, # the data set
@@ -192,6 +194,7 @@ def evaluation_record(ev:EvalResult, # what an evaluation measured
                 version=hmn_nb.__version__,
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
 
+# %% ../nbs/11_pipeline.ipynb #290bdb73
 def measured(ev:EvalResult, # the final evaluation
              model:SyntheticSet, # the final set
              budget:int, # floats allowed
@@ -216,6 +219,7 @@ except ImportError: fcntl = None                                        # Window
 RUN_FILES = ('checkpoint.pt', 'condensed.pt', 'condensed-over.pt', 'result.json', 'samples.png', 'loss.png', 'aum.png',
              'condensed.pt.evaluations.json')
 
+# %% ../nbs/11_pipeline.ipynb #2b459183
 def output_folder(out, # the folder given (--out)
                  ) -> Path:
     "`out` as a folder path, checked and created."
@@ -225,6 +229,7 @@ def output_folder(out, # the folder given (--out)
     out.mkdir(parents=True, exist_ok=True)
     return out
 
+# %% ../nbs/11_pipeline.ipynb #386af37c
 @contextmanager
 def output_lock(out:Path, # the folder to lock
                ):

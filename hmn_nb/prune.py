@@ -35,6 +35,7 @@ def removals_needed(model:HMN, # the over-budget HMN
 # %% ../nbs/10_prune.ipynb #45f29fd9
 STRATEGIES = ('double-end', 'easy', 'hard', 'random', 'none')
 
+# %% ../nbs/10_prune.ipynb #7061bd5c
 def prune_plan(aum:torch.Tensor, # (K, G) AUM of every image
                k:int, # images to remove per class
                strategy:str='double-end', # one of `STRATEGIES`
@@ -89,6 +90,7 @@ def prune(model:HMN, # the over-budget HMN
 # %% ../nbs/10_prune.ipynb #95cfb34c
 VAL_SEED = 0x5EED_7A1  # the validation draw's own seed: no run seed's warm start or random baseline draws the same permutation
 
+# %% ../nbs/10_prune.ipynb #0265852d
 def validation_indices(data:ImageData, # the data set
                        per_class:int=50, # validation images per class (at most half of a class)
                       ) -> torch.Tensor:
@@ -116,6 +118,7 @@ def held_out(data:ImageData, # the data set
 # %% ../nbs/10_prune.ipynb #b6fb8741
 BETA_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)
 
+# %% ../nbs/10_prune.ipynb #5fda3bb3
 def choose_beta(model:HMN, # the over-budget HMN
                 aum:torch.Tensor, # AUM of every image, (K, G)
                 budget:int, # floats allowed
@@ -238,6 +241,7 @@ def prune_stage(model:SyntheticSet, # the condensed set (pruned only when it is 
 # %% ../nbs/10_prune.ipynb #878ac08b
 ABLATION = ('easy', 'hard', 'random', 'double-end')
 
+# %% ../nbs/10_prune.ipynb #aac8581d
 def prune_every_way(model:HMN, # the over-budget HMN
                     aum:torch.Tensor, # (K, G) its AUM
                     budget:int, # floats allowed

@@ -48,6 +48,7 @@ def _field(result:dict, key:str, kind:type, path):
         raise ValueError(f"{path} is damaged: {key} is {v!r}, not {kind.__name__}; restore it, or condense again")
     return v
 
+# %% ../nbs/13_saved.ipynb #a5df1824
 @contextmanager
 def locked_run(path, # a run's folder, or a condensed file
               ):
@@ -181,6 +182,7 @@ def print_ablation(ab:dict, # what `pruning_ablation` returned
 # %% ../nbs/13_saved.ipynb #1f23f10f
 WIDE_GRID = BETA_GRID + (0.7, 1.0)   # the search's grid and beyond it, up to hard-end pruning alone (β = 1)
 
+# %% ../nbs/13_saved.ipynb #404091d7
 def ablation_saved(path, # the folder of an over-budget HMN run, condensed with `--prune none`
                    grid:tuple=WIDE_GRID, # the β candidates: wider than a run's, to see whether its grid is wide enough
                    runs:int|None=None, # networks evaluating each pruned set (default: the run's own number)

@@ -14,8 +14,14 @@ __all__ = ['OPS', 'GEOMETRIC', 'MATCH_STRATEGY', 'EVAL_STRATEGY', 'parse_strateg
 
 # %% ../nbs/04_augment.ipynb #5a895d03
 OPS = ('color', 'crop', 'cutout', 'flip', 'scale', 'rotate')
+
+# %% ../nbs/04_augment.ipynb #fcbf6fae
 GEOMETRIC = ('crop', 'scale', 'rotate')                     # of these, `single` mode applies one per call
+
+# %% ../nbs/04_augment.ipynb #3215c5ba
 MATCH_STRATEGY = 'color_crop_cutout'                        # IDC's augmentation while matching gradients
+
+# %% ../nbs/04_augment.ipynb #501b9503
 EVAL_STRATEGY = 'color_crop_cutout_flip_scale_rotate'       # DSA's augmentation while training on condensed data
 
 # %% ../nbs/04_augment.ipynb #f368d245

@@ -273,6 +273,7 @@ def recipe_row(r, # a `Recipe`
                 evaluation=f"{c.eval.runs} net{'s' if c.eval.runs > 1 else ''} x {ev}" + (f", {c.eval.test_size} test" if c.eval.test_size else ''),
                 pruning=pr, cost=r.cost, measured=r.measured or 'not run')
 
+# %% ../nbs/14_cli.ipynb #39d5ada9
 def recipes_command(args, # parsed `hmn_nb recipes` arguments
                    ) -> str:
     "`hmn_nb recipes [PATTERN]`: the table (or JSON) of matching recipes."

@@ -218,7 +218,10 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
     return losses
 
 # %% ../nbs/07_generator.ipynb #35025644
-FORMAT, FORMAT_VERSION = 'hmn_nb.condensed', 1
+FORMAT = 'hmn_nb.condensed'     # the tag every condensed file carries
+
+# %% ../nbs/07_generator.ipynb #144d33db
+FORMAT_VERSION = 1              # raised when the file's fields change
 
 # %% ../nbs/07_generator.ipynb #0e2788d3
 def save_condensed(path, # the file to write (atomically)

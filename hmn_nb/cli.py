@@ -46,6 +46,18 @@ _FLAGS = {  # option dest -> RunConfig settings it sets
     'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'eval_compile': ['eval.compile'], 'seed': ['seed'], 'device': ['device'],
     'compile': ['match.compile'], 'class_step': ['match.class_step'], 'net_cutmix': ['match.net_cutmix'], 'precision': ['match.precision', 'eval.precision'],
     'instance_channels': ['layout.instance_channels'], 'equal_training': ['prune.equal_training']}
+_EVAL_FLAGS = {k: [f'eval.{k}'] for k in ('runs', 'steps', 'epochs', 'test_size', 'seed', 'precision', 'compile')}   # `evaluate`'s own names
+
+# %% ../nbs/14_cli.ipynb #aa2f1e9a
+def _settings(args, # parsed arguments
+              flags:dict=_FLAGS, # option dest -> the settings it sets
+             ) -> dict:
+    "{'section.setting': value} of every option given."
+    return {s: v for k, v in vars(args).items() if k in flags and v is not None for s in flags[k]}
+
+def _section(settings:dict, sec:str) -> dict:
+    "The settings of section `sec` ('eval', 'prune', ...) without its prefix."
+    return {k.split('.', 1)[1]: v for k, v in settings.items() if k.startswith(sec + '.')}
 
 # %% ../nbs/14_cli.ipynb #8156d165
 def _data_args(p, recipe:bool=True):
@@ -211,7 +223,7 @@ def condense_config(args, # parsed `hmn_nb condense` arguments
         if given.get('dataset', rd) != rd: raise ValueError(f"--dataset {given['dataset']} contradicts --recipe {args.recipe}, which is for {rd}")
         given.pop('dataset', None)
     if given.get('eval_steps') and given.get('eval_epochs'): raise ValueError("give --eval-steps or --eval-epochs, not both")
-    changes = {s: v for k, v in given.items() for s in _FLAGS[k]}
+    changes = _settings(argparse.Namespace(**given))                          # the recipe's data set is not a change
     if 'eval.epochs' in changes: changes['eval.steps'] = None
     if args.recipe is not None: cfg = recipe_config(args.recipe, **changes)
     elif given.get('dataset', 'digits') == 'digits': cfg = recipe_config(None, **changes)
@@ -230,10 +242,9 @@ def condense(args, # parsed `hmn_nb condense` arguments
 def prune_command(args, # parsed `hmn_nb prune` arguments
                  ) -> str:
     "`hmn_nb prune DIR`: prune a saved over-budget HMN, evaluate it, update DIR; return the line to print."
-    p = PruneConfig(strategy=args.prune or 'double-end', beta=args.beta, **({'aum_epochs': args.aum_epochs} if args.aum_epochs else {}))
-    changes = dict(runs=args.eval_runs, steps=args.eval_steps, epochs=args.eval_epochs, test_size=args.eval_test_size,
-                   arch=args.eval_arch, precision=args.precision, compile=args.eval_compile)
-    r = prune_saved(args.dir, p, changes, seed=args.seed, device=args.device or 'auto', progress=args.progress)
+    s = _settings(args)
+    r = prune_saved(args.dir, PruneConfig(**{'strategy': 'double-end', **_section(s, 'prune')}), _section(s, 'eval'),
+                    seed=args.seed, device=args.device or 'auto', progress=args.progress)
     return (f"{r.dataset} IPC {r.ipc} {r.method}, pruned: {r.acc_mean:.2f} ± {r.acc_std:.2f}% over {r.eval_runs} runs, "
             f"{r.images_per_class} images/class, {r.storage_floats:,} of {r.budget_floats:,} floats -> {Path(args.dir)/'result.json'}")
 
@@ -241,8 +252,7 @@ def prune_command(args, # parsed `hmn_nb prune` arguments
 def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
                     ) -> str:
     "`hmn_nb evaluate DIR_OR_FILE [--arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
-    changes = dict(runs=args.runs, steps=args.steps, epochs=args.epochs, test_size=args.test_size, seed=args.seed,
-                   precision=args.precision, compile=args.compile)
+    changes = _section(_settings(args, _EVAL_FLAGS), 'eval')
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')
     lines = []

@@ -300,28 +300,6 @@ def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, mode
         threads=torch.get_num_threads(), hardware=describe_device(device), model=model)
 
 # %% ../nbs/11_pipeline.ipynb #0d33a9e1
-def run(cfg:RunConfig, # the whole run
-        out=None, # folder for the files (condensed set, pictures, checkpoint, result.json); None: write nothing
-        fresh:bool=False, # start over: remove an earlier run's files from `out` (else a checkpoint is resumed)
-        progress:bool=True, # progress bars and stage announcements
-        argv:list|None=None, # the command line, when it came from one (recorded)
-        data:ImageData|None=None, # the data set, already loaded (else loaded from `cfg`)
-       ) -> RunResult:
-    "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
-    cfg, device = cfg.check(), get_device(cfg.device)                # both checked before any folder is made
-    cfg = replace(cfg, match=replace(cfg.match, precision=resolve_precision(cfg.match.precision, device)),   # recorded as run
-                  eval=replace(cfg.eval, precision=resolve_precision(cfg.eval.precision, device)))
-    if out is None: return _run(cfg, device, None, progress, argv, data)
-    d = Path(out).expanduser().absolute()
-    top = next((a for a in reversed([d, *d.parents]) if not a.exists()), None)     # the first folder the run creates
-    try:
-        with output_lock(output_folder(out)) as o:
-            claim_output(o, fresh, cfg.method)
-            return _run(cfg, device, o, progress, argv, data)
-    except BaseException:                             # failed before writing anything: leave the file system as found
-        if top is not None and top.is_dir() and [f for f in top.rglob('*') if not f.is_dir()] == [d/'.lock']: shutil.rmtree(top)
-        raise
-
 def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
     "`run` once its output folder is claimed: the five steps, each timed, each set saved as soon as it exists."
     clock = _Clock()
@@ -348,3 +326,26 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
         save_figures(out, pruned, data, f"{cfg.dataset}, {cfg.method}, IPC {cfg.ipc}: {ev.mean:.1f} ± {ev.std:.1f}%", losses, model, aum, plan)
         write_result(res, out)
     return res
+
+# %% ../nbs/11_pipeline.ipynb #2715d9ca
+def run(cfg:RunConfig, # the whole run
+        out=None, # folder for the files (condensed set, pictures, checkpoint, result.json); None: write nothing
+        fresh:bool=False, # start over: remove an earlier run's files from `out` (else a checkpoint is resumed)
+        progress:bool=True, # progress bars and stage announcements
+        argv:list|None=None, # the command line, when it came from one (recorded)
+        data:ImageData|None=None, # the data set, already loaded (else loaded from `cfg`)
+       ) -> RunResult:
+    "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
+    cfg, device = cfg.check(), get_device(cfg.device)                # both checked before any folder is made
+    cfg = replace(cfg, match=replace(cfg.match, precision=resolve_precision(cfg.match.precision, device)),   # recorded as run
+                  eval=replace(cfg.eval, precision=resolve_precision(cfg.eval.precision, device)))
+    if out is None: return _run(cfg, device, None, progress, argv, data)
+    d = Path(out).expanduser().absolute()
+    top = next((a for a in reversed([d, *d.parents]) if not a.exists()), None)     # the first folder the run creates
+    try:
+        with output_lock(output_folder(out)) as o:
+            claim_output(o, fresh, cfg.method)
+            return _run(cfg, device, o, progress, argv, data)
+    except BaseException:                             # failed before writing anything: leave the file system as found
+        if top is not None and top.is_dir() and [f for f in top.rglob('*') if not f.is_dir()] == [d/'.lock']: shutil.rmtree(top)
+        raise

@@ -337,3 +337,7 @@ def main(argv:list|None=None, # the arguments (None: the command line's)
         if os.environ.get('HMN_NB_TRACEBACK'): raise
         return status
     return 0
+
+# %% ../nbs/14_cli.ipynb #7f1b4f60
+#| eval: false
+if __name__ == '__main__': sys.exit(main())      # not in a notebook, whose kernel is __main__ too

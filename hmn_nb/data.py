@@ -60,12 +60,15 @@ def _data_to(self:ImageData, device) -> ImageData:
     t = {k: getattr(self, k).to(device) for k in ('x_train', 'y_train', 'x_test', 'y_test')}
     return ImageData(self.name, classes=self.classes, mean=self.mean, std=self.std, **t)
 
+ImageData.to = _data_to
+
+# %% ../nbs/01_data.ipynb #ed8ca2f3
 def _data_repr(self:ImageData) -> str:
     "What the set holds, in one line."
     return (f"ImageData({self.name!r}: {len(self.x_train)} train / {len(self.x_test)} test images of shape "
             f"{self.shape}, {self.num_classes} classes, on {self.device})")
 
-ImageData.to, ImageData.__repr__ = _data_to, _data_repr
+ImageData.__repr__ = _data_repr
 
 # %% ../nbs/01_data.ipynb #f534f591
 def _resize(x:torch.Tensor, size:int|None) -> torch.Tensor:

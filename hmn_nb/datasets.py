@@ -135,6 +135,7 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
 # %% ../nbs/02_datasets.ipynb #4479a1a0
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.ppm', '.gif', '.tif', '.tiff', '.webp')
 
+# %% ../nbs/02_datasets.ipynb #515aa778
 def _read_image(path, size:int|None, mode:str) -> np.ndarray:
     "One image file as uint8 (C, H, W), converted to `mode` ('RGB' or 'L') and resized when `size` is given."
     try:
@@ -188,6 +189,7 @@ def _digest(path) -> str:
         with open(path, 'rb') as f: return hashlib.blake2b(f.read(), digest_size=16).hexdigest()
     except OSError as e: raise ValueError(f"cannot read image {path} ({e.strerror}); remove or replace the file") from None
 
+# %% ../nbs/02_datasets.ipynb #fed90bb0
 def _cache_key(root:Path, files:list, params:dict) -> str:
     "A key that changes with the loader's settings and with any file's path or content."
     with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as ex: digests = list(ex.map(_digest, files, chunksize=256))

@@ -26,11 +26,14 @@ class HMNConfig:
     @property
     def decoder_in(self) -> int: return self.feature_channels + self.class_channels + self.instance_channels
 
-    def check(self) -> HMNConfig:
-        "Raise a clear error for a layout that cannot work."
-        for k, v in asdict(self).items():
-            if v < (0 if k == 'up_stages' else 1): raise ValueError(f"HMN {k} must be at least {0 if k == 'up_stages' else 1}, not {v}")
-        return self
+# %% ../nbs/06_memory.ipynb #2a46c32c
+def _layout_check(self:HMNConfig) -> HMNConfig:
+    "Raise a clear error for a layout that cannot work."
+    for k, v in asdict(self).items():
+        if v < (0 if k == 'up_stages' else 1): raise ValueError(f"HMN {k} must be at least {0 if k == 'up_stages' else 1}, not {v}")
+    return self
+
+HMNConfig.check = _layout_check
 
 # %% ../nbs/06_memory.ipynb #bc2ebb11
 def conv_floats(c_in:int, # input channels
@@ -98,6 +101,7 @@ _TIERS = {  # IPC tier -> (dataset, feature, class, instance channels, decoder h
     'large': (16, 16, 16, 4, 64), # larger IPC
 }
 
+# %% ../nbs/06_memory.ipynb #82a3fe4d
 def hmn_layout(dataset:str, # data set name (digits uses a smaller layout)
                shape:tuple, # (C, H, W) of its images
                ipc:float, # the budget in images per class

@@ -133,12 +133,17 @@ class ClassSampler:
         empty = [c for c, i in enumerate(self.idx) if len(i) == 0]
         if empty: raise ValueError(f"classes {empty} have no images; every class needs at least one")
 
-    def indices(self, c:int, n:int) -> torch.Tensor:
-        "`n` distinct random indices of class `c` (all of them, shuffled, when the class has fewer)."
-        i = self.idx[c]
-        return i[torch.randperm(len(i), generator=self.gen)[:n]]
+# %% ../nbs/01_data.ipynb #f81bc8d8
+def _sampler_indices(self:ClassSampler, c:int, n:int) -> torch.Tensor:
+    "`n` distinct random indices of class `c` (all of them, shuffled, when the class has fewer)."
+    i = self.idx[c]
+    return i[torch.randperm(len(i), generator=self.gen)[:n]]
 
-    def __call__(self, c:int, n:int) -> torch.Tensor: return self.x[self.indices(c, n).to(self.x.device)]
+def _sampler_call(self:ClassSampler, c:int, n:int) -> torch.Tensor:
+    "A batch of `n` real images of class `c`."
+    return self.x[self.indices(c, n).to(self.x.device)]
+
+ClassSampler.indices, ClassSampler.__call__ = _sampler_indices, _sampler_call
 
 # %% ../nbs/01_data.ipynb #788c89b4
 def sample_per_class(y:torch.Tensor, # labels (N,)

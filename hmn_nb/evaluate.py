@@ -197,11 +197,17 @@ class EvalResult:
     def converged(self) -> bool|None:
         "|Δ| < `converge_tol`: a longer schedule is not expected to change the number (None: not checked)."
         return None if self.half_accs is None else abs(self.moved) < self.config.get('converge_tol', 0.5)
-    def __str__(self):
-        s = f"{self.mean:.2f} ± {self.std:.2f} % over {len(self.accs)} runs ({self.n_images} images)"
-        return s if self.half_accs is None else f"{s}, {'converged' if self.converged else 'NOT converged'} ({self.moved:+.2f} over the second half)"
-    def to_dict(self) -> dict:
-        return dict(acc_mean=self.mean, acc_std=self.std, converged=self.converged, moved=self.moved, **asdict(self))
+
+# %% ../nbs/05_evaluate.ipynb #e2e5fe7d
+def _result_str(self:EvalResult) -> str:
+    "Mean ± std over the runs, and whether the schedule converged."
+    s = f"{self.mean:.2f} ± {self.std:.2f} % over {len(self.accs)} runs ({self.n_images} images)"
+    return s if self.half_accs is None else f"{s}, {'converged' if self.converged else 'NOT converged'} ({self.moved:+.2f} over the second half)"
+def _result_dict(self:EvalResult) -> dict:
+    "Every field, with the mean, std and convergence computed."
+    return dict(acc_mean=self.mean, acc_std=self.std, converged=self.converged, moved=self.moved, **asdict(self))
+
+EvalResult.__str__, EvalResult.to_dict = _result_str, _result_dict
 
 # %% ../nbs/05_evaluate.ipynb #4784f01f
 def test_split(data:ImageData, # the data set

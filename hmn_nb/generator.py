@@ -42,22 +42,28 @@ class SyntheticSet:
         cs = torch.arange(self.num_classes, device=dev) if c is None else torch.tensor([c], device=dev)
         return cs.repeat_interleave(G), torch.arange(G, device=dev).repeat(len(cs))
 
-    def generate(self, c:int|None=None, batch:int=1024) -> tuple:
-        "All images (and labels) of class `c`, or of every class, decoded `batch` at a time into one tensor."
-        cs, idx = self.index(c)
-        x = None                                   # filled in place: the images plus one batch at the peak, not twice the images
-        for j in range(0, len(cs), batch):
-            b = self(cs[j:j + batch], idx[j:j + batch])
-            if x is None: x = b.new_empty((len(cs), *b.shape[1:]))
-            x[j:j + len(b)] = b
-        return x, cs
-
-    def storage_floats(self) -> int:
-        "Every stored float: the parameters (buffers are derived from the normalisation, not stored)."
-        return sum(p.numel() for p in self.parameters())
-
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
+
+# %% ../nbs/07_generator.ipynb #0c428063
+def _generate(self:SyntheticSet, c:int|None=None, batch:int=1024) -> tuple:
+    "All images (and labels) of class `c`, or of every class, decoded `batch` at a time into one tensor."
+    cs, idx = self.index(c)
+    x = None                                   # filled in place: the images plus one batch at the peak, not twice the images
+    for j in range(0, len(cs), batch):
+        b = self(cs[j:j + batch], idx[j:j + batch])
+        if x is None: x = b.new_empty((len(cs), *b.shape[1:]))
+        x[j:j + len(b)] = b
+    return x, cs
+
+SyntheticSet.generate = _generate
+
+# %% ../nbs/07_generator.ipynb #3e782571
+def _storage(self:SyntheticSet) -> int:
+    "Every stored float: the parameters (buffers are derived from the normalisation, not stored)."
+    return sum(p.numel() for p in self.parameters())
+
+SyntheticSet.storage_floats = _storage
 
 # %% ../nbs/07_generator.ipynb #7b724ffd
 def _decoder(cfg:HMNConfig, channels:int) -> nn.Sequential:
@@ -272,14 +278,19 @@ class Condensed:
         "All images, normalised with the data set's mean/std (ready to train on), and their labels."
         with torch.no_grad(): x, y = self.model.generate()
         return (x, y) if device is None else (x.to(device), y.to(device))
-    def pixels(self) -> tuple:
-        "All images as pixels in [0, 1] (for display or export), and their labels."
-        x, y = self.images()
-        return denormalize(x, self.meta['mean'], self.meta['std']).clamp(0, 1), y
-    def __repr__(self):
-        m = self.meta
-        return (f"Condensed({m['kind']} of {m['dataset']}: {m['num_classes']} classes x {m['images_per_class']} images "
-                f"of shape {tuple(m['image_shape'])}, {m['storage_floats']:,} floats)")
+
+# %% ../nbs/07_generator.ipynb #85350562
+def _pixels(self:Condensed) -> tuple:
+    "All images as pixels in [0, 1] (for display or export), and their labels."
+    x, y = self.images()
+    return denormalize(x, self.meta['mean'], self.meta['std']).clamp(0, 1), y
+def _condensed_repr(self:Condensed) -> str:
+    "What the file holds, in one line."
+    m = self.meta
+    return (f"Condensed({m['kind']} of {m['dataset']}: {m['num_classes']} classes x {m['images_per_class']} images "
+            f"of shape {tuple(m['image_shape'])}, {m['storage_floats']:,} floats)")
+
+Condensed.pixels, Condensed.__repr__ = _pixels, _condensed_repr
 
 # %% ../nbs/07_generator.ipynb #ffc7e25c
 def load_condensed(path, # a file written by `save_condensed`
@@ -319,6 +330,7 @@ def _folder_name(label:int, name, width:int) -> str:
     "`<label>_<name>`: zero-padded so that sorted names follow label order; unsafe characters replaced."
     return f"{label:0{width}d}_" + (re.sub(r'[^A-Za-z0-9._-]+', '_', str(name)).strip('._')[:40] or 'class')
 
+# %% ../nbs/07_generator.ipynb #8805d987
 def export_images(cond:Condensed, # a loaded condensed set
                   folder, # a new (or empty) folder to create
                  ) -> Path:

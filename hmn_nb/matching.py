@@ -73,17 +73,20 @@ class MatchConfig:
     compile:bool = False        # torch.compile the two gradients of a match (see "Faster matching steps")
     class_step:bool = False     # step the optimiser after every class's term (IDC), not once after all K classes
 
-    def check(self) -> MatchConfig:
-        "Raise a clear error for settings that cannot work."
-        for k in ('iters', 'inner', 'batch_real', 'batch_syn', 'net_batch', 'width', 'checkpoint_every'):
-            if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
-        if self.net_steps < 0 or self.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
-        if not 0 <= self.net_cutmix <= 1: raise ValueError(f"net_cutmix is a probability in [0, 1], not {self.net_cutmix}")
-        if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
-        check_precision(self.precision)
-        if self.compile and self.norm == 'batchnorm':
-            raise ValueError("compile needs a matching network without running statistics; use norm instancenorm, or leave compile off")
-        return self
+# %% ../nbs/08_matching.ipynb #38560de9
+def _match_check(self:MatchConfig) -> MatchConfig:
+    "Raise a clear error for settings that cannot work."
+    for k in ('iters', 'inner', 'batch_real', 'batch_syn', 'net_batch', 'width', 'checkpoint_every'):
+        if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
+    if self.net_steps < 0 or self.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
+    if not 0 <= self.net_cutmix <= 1: raise ValueError(f"net_cutmix is a probability in [0, 1], not {self.net_cutmix}")
+    if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
+    check_precision(self.precision)
+    if self.compile and self.norm == 'batchnorm':
+        raise ValueError("compile needs a matching network without running statistics; use norm instancenorm, or leave compile off")
+    return self
+
+MatchConfig.check = _match_check
 
 # %% ../nbs/08_matching.ipynb #9f90c4f5
 def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulated here

@@ -163,12 +163,17 @@ class RunResult:
     extra:dict = field(default_factory=dict, repr=False)   # fields of a result.json this version does not know, kept as they were
     model:SyntheticSet|None = field(default=None, repr=False, compare=False)    # the condensed set (not saved)
 
-    def to_dict(self) -> dict:
-        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ('model', 'extra', 'before_pruning')}
-        return {**d, **({'before_pruning': self.before_pruning} if self.before_pruning is not None else {}), **self.extra}
-    def __str__(self):
-        return (f"{self.dataset} IPC {self.ipc} {self.method}: {self.acc_mean:.2f} ± {self.acc_std:.2f}% over {self.eval_runs} "
-                f"runs, {self.images_per_class:g} images/class, {self.storage_floats:,} of {self.budget_floats:,} floats, {self.seconds:.0f} s")
+# %% ../nbs/11_pipeline.ipynb #02365156
+def _run_result_dict(self:RunResult) -> dict:
+    "result.json: every field but the model, unknown fields kept as read."
+    d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ('model', 'extra', 'before_pruning')}
+    return {**d, **({'before_pruning': self.before_pruning} if self.before_pruning is not None else {}), **self.extra}
+def _run_result_str(self:RunResult) -> str:
+    "The line the command line prints."
+    return (f"{self.dataset} IPC {self.ipc} {self.method}: {self.acc_mean:.2f} ± {self.acc_std:.2f}% over {self.eval_runs} "
+            f"runs, {self.images_per_class:g} images/class, {self.storage_floats:,} of {self.budget_floats:,} floats, {self.seconds:.0f} s")
+
+RunResult.to_dict, RunResult.__str__ = _run_result_dict, _run_result_str
 
 # %% ../nbs/11_pipeline.ipynb #6c9deb42
 def _from_dict(cls, d:dict, # a result.json as read

@@ -157,19 +157,22 @@ class PruneConfig:
     val_per_class:int = 50        # validation images per class, taken from the training split
     equal_training:bool = True    # over budget: each image gets the at-budget share of matching and warm start (`equal_training`)
 
-    def check(self) -> PruneConfig:
-        "Raise a clear error for settings that cannot work."
-        if not 0 <= self.over_budget <= 10: raise ValueError(f"over_budget is a fraction in [0, 10], not {self.over_budget}")
-        if self.strategy not in STRATEGIES: raise ValueError(f"unknown pruning {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
-        if self.beta is not None and not 0 <= self.beta <= 1: raise ValueError(f"beta is a fraction in [0, 1], not {self.beta}")
-        if self.beta is not None and self.strategy != 'double-end': raise ValueError(f"beta applies to double-end pruning, not {self.strategy}")
-        for k in ('aum_epochs', 'beta_runs', 'val_per_class'):
-            if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
-        if not 0 < self.beta_steps <= 1: raise ValueError(f"beta_steps is a fraction in (0, 1], not {self.beta_steps}")
-        return self
-
     @property
     def active(self) -> bool: return self.over_budget > 0 and self.strategy != "none"
+
+# %% ../nbs/10_prune.ipynb #459761bc
+def _prune_check(self:PruneConfig) -> PruneConfig:
+    "Raise a clear error for settings that cannot work."
+    if not 0 <= self.over_budget <= 10: raise ValueError(f"over_budget is a fraction in [0, 10], not {self.over_budget}")
+    if self.strategy not in STRATEGIES: raise ValueError(f"unknown pruning {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    if self.beta is not None and not 0 <= self.beta <= 1: raise ValueError(f"beta is a fraction in [0, 1], not {self.beta}")
+    if self.beta is not None and self.strategy != 'double-end': raise ValueError(f"beta applies to double-end pruning, not {self.strategy}")
+    for k in ('aum_epochs', 'beta_runs', 'val_per_class'):
+        if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
+    if not 0 < self.beta_steps <= 1: raise ValueError(f"beta_steps is a fraction in (0, 1], not {self.beta_steps}")
+    return self
+
+PruneConfig.check = _prune_check
 
 # %% ../nbs/10_prune.ipynb #71cacf64
 def aum_training(p:PruneConfig, # the pruning settings (aum_epochs)

@@ -316,6 +316,7 @@ def _error_line(e:Exception) -> tuple:
     return (f"internal error: {type(e).__name__}: {first(e)[:300]}; this is a bug in hmn_nb {hmn_nb.__version__}: please report "
             f"it with the command (HMN_NB_TRACEBACK=1 shows the traceback)"), 1
 
+# %% ../nbs/14_cli.ipynb #b255634b
 _COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command)
 
 def main(argv:list|None=None, # the arguments (None: the command line's)

@@ -169,15 +169,22 @@ class PixelSet(SyntheticSet, nn.Module):
     @property
     def shape(self) -> tuple: return tuple(self.images.shape[2:])
     def forward(self, c, i): return self.images.flatten(0, 1).index_select(0, c * self.images.shape[1] + i)   # as HMN: a fixed order
-    def keep(self, idx):
-        idx = torch.as_tensor(idx, device=self.images.device)
-        return PixelSet(torch.gather(self.images.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.shape)))
 
-    @classmethod
-    def from_real(cls, data:ImageData, n:int, seed:int=0) -> PixelSet:
-        "`n` random real training images of every class (chosen from `seed`)."
-        i = sample_per_class(data.y_train, n, data.num_classes, torch.Generator().manual_seed(seed))
-        return cls(data.x_train[i.to(data.device)].view(data.num_classes, n, *data.shape))
+# %% ../nbs/07_generator.ipynb #5246545e
+def _pixels_keep(self:PixelSet, idx) -> PixelSet:
+    "A copy holding only the images `idx[c]` of each class c."
+    idx = torch.as_tensor(idx, device=self.images.device)
+    return PixelSet(torch.gather(self.images.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.shape)))
+
+PixelSet.keep = _pixels_keep
+
+# %% ../nbs/07_generator.ipynb #a4261f3f
+def _from_real(data:ImageData, n:int, seed:int=0) -> PixelSet:
+    "`n` random real training images of every class (chosen from `seed`)."
+    i = sample_per_class(data.y_train, n, data.num_classes, torch.Generator().manual_seed(seed))
+    return PixelSet(data.x_train[i.to(data.device)].view(data.num_classes, n, *data.shape))
+
+PixelSet.from_real = staticmethod(_from_real)
 
 # %% ../nbs/07_generator.ipynb #be2d0247
 def warm_targets(data:ImageData, # the real data set

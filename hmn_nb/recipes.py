@@ -49,6 +49,7 @@ class _Cpu:
     measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
     cost:str|None = None                # the expected time where not measured; where measured, the cost on other CPUs
 
+# %% ../nbs/12_recipes.ipynb #4f9c9acc
 # The warm start fits batches of 512 images to real ones; what counts is the fits per image (steps x 512 / images):
 # at CIFAR-10 IPC 10, ~140 fits (400 steps) left the reconstruction at MSE 0.25 and 38 % before any matching, ~700
 # (2,000 steps) at 0.13 and 47 % (study: "Where the decoded images lose"). IPC 50 decodes 5,630 images, so it needs
@@ -87,6 +88,7 @@ _CPU = {
     ('tinyimagenet', 50): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16), cost='more than 24 GB of memory and about '
         '35 min on 2 CPU cores: a run here was killed for memory in its evaluation after 34 min (2026-12-02; not finished)')}
 
+# %% ../nbs/12_recipes.ipynb #9b5533cc
 def _cpu(dataset:str, ipc:int) -> dict:
     "About 20 minutes on 2 CPU cores (digits: the 3-minute tutorial job): at budget, short evaluation (on a test subset until retuned)."
     c = _CPU[dataset, ipc]

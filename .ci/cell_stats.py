@@ -2,7 +2,7 @@
 names each defines, and whether each is followed at once by a demo or test (a code cell that exports nothing, before
 the next exported cell). Prints one line per figure and a line per notebook with --by-notebook.
 
-    python .ci/cell_stats.py [--by-notebook] [--limits]
+    python .ci/cell_stats.py [--by-notebook] [--long] [--limits]
 
 With --limits it exits 1 when the house limits are broken: median exported cell at most 8 code lines, at most 15 %
 of exported cells over 10 lines, one public name per exported cell, every exported cell followed by a demo.
@@ -39,7 +39,7 @@ def notebook_cells(path:Path) -> list:
         if not exported(s) or 'default_exp' in s: continue
         if not public_names(s) and not any(l.startswith(('def ', 'class ', '@')) for l in s.splitlines()): continue   # imports only
         nxt = next((t for t in srcs[i + 1:] if code_lines(t)), None)
-        out.append((len(code_lines(s)), public_names(s), nxt is not None and not exported(nxt)))
+        out.append((len(code_lines(s)), public_names(s), nxt is not None and not exported(nxt), cells[i].get('id', '')))
     return out
 
 def stats(cells:list) -> dict:
@@ -57,6 +57,9 @@ def main():
             s = stats(v)
             if s['cells']: print(f"{k:14s} {s['cells']:3d} cells, median {s['median']:4.1f} / max {s['max']:3d} lines, "
                                  f"{100 * s['over10']:3.0f} % over 10, {s['multi']:2d} with several names, {s['no_demo']:2d} without a demo")
+    if '--long' in sys.argv:                   # the cells over 10 lines, longest first: where the work is
+        for n, k, c in sorted(((c[0], k, c) for k, v in per.items() for c in v if c[0] > 10), reverse=True):
+            print(f"{k:14s} {c[3]:10s} {n:3d} lines  {', '.join(c[1]) or '(private)'}")
     s = stats([c for v in per.values() for c in v])
     print(f"== exported cells: {s['cells']}, median {s['median']:.1f} / max {s['max']} code lines, {100 * s['over10']:.0f} % over 10 lines, "
           f"{s['multi']} with more than one public name, {s['no_demo']} not followed by a demo")

@@ -262,6 +262,30 @@ def _diverged_hint(checkpoint, saved:int) -> str:
     kept = f"{checkpoint} keeps the last good state (after network {saved})" if checkpoint is not None and saved else "nothing was saved"
     return f"the learning rates (MatchConfig lr_memory, lr_net, lr_pixels) are too high for this set; {kept}"
 
+# %% ../nbs/08_matching.ipynb #6f7383f9
+def _resume(checkpoint, model, opt, g, fp:dict, iters:int) -> tuple:
+    "(networks done, losses, earlier sittings' seconds) restored from `checkpoint`; a fresh start when there is none."
+    if checkpoint is None or not Path(checkpoint).exists(): return 0, [], {}
+    start, losses, before = load_checkpoint(checkpoint, model, opt, g, fp)
+    if start > iters: raise ValueError(f"checkpoint {checkpoint} is at network {start}, past the {iters} asked for; "
+                                       f"ask for at least {start}, or delete it to start over")
+    return start, losses, before
+
+# %% ../nbs/08_matching.ipynb #63ae5d9f
+def _matching_net(data:ImageData, cfg:MatchConfig, g:torch.Generator) -> tuple:
+    "A fresh matching ConvNet, its weights seeded by one draw from `g`, and its SGD optimiser for the steps on real data."
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))
+        net = ConvNet(data.shape[0], data.num_classes, data.shape[1], width=cfg.width, depth=cfg.depth, norm=cfg.norm).to(data.device)
+    return net, torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.9, weight_decay=5e-4)
+
+def _matching_bar(start:int, cfg:MatchConfig, progress:bool):
+    "The outer iterations still to run, as a progress bar when shown."
+    if not progress: return range(start, cfg.iters)
+    bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start); bar.prefix = 'matching:'
+    if cfg.compile: bar.comment = 'matching: compiling the matching step (once per process; one to two minutes on a CPU)'
+    return bar
+
 # %% ../nbs/08_matching.ipynb #e1e35948
 def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet), on its device
              data:ImageData, # real data, on the same device
@@ -278,11 +302,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     g = torch.Generator().manual_seed(seed)
     opt = make_optimizer(model, cfg)
     fp = _fingerprint(model, cfg, seed, data)
-    start, losses, before = 0, [], {}                                # before: the seconds of earlier sittings
-    if checkpoint is not None and Path(checkpoint).exists():
-        start, losses, before = load_checkpoint(checkpoint, model, opt, g, fp)
-        if start > cfg.iters: raise ValueError(f"checkpoint {checkpoint} is at network {start}, past the {cfg.iters} asked for; "
-                                               f"ask for at least {start}, or delete it to start over")
+    start, losses, before = _resume(checkpoint, model, opt, g, fp, cfg.iters)   # before: the seconds of earlier sittings
     saved, t = start, time.time()                                     # the last network whose state is on disk
     if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
         fit = warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
@@ -293,15 +313,9 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
         return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1,
                     **{k: before[k] for k in ('warm_loss',) if k in before})
     sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
-    dsa, C, H, _ = DSA(cfg.augment), *data.shape
-    bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start) if progress else range(start, cfg.iters)
-    if progress: bar.prefix = 'matching:'
-    if progress and cfg.compile: bar.comment = 'matching: compiling the matching step (once per process; one to two minutes on a CPU)'
+    dsa, bar = DSA(cfg.augment), _matching_bar(start, cfg, progress)
     for it in bar:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(int(torch.randint(2**62, (1,), generator=g)))
-            net = ConvNet(C, data.num_classes, H, width=cfg.width, depth=cfg.depth, norm=cfg.norm).to(data.device)
-        net_opt = torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.9, weight_decay=5e-4)
+        net, net_opt = _matching_net(data, cfg, g)                    # a fresh network, its weights drawn from g
         gm = torch.Generator().manual_seed(seed * 1_000_003 + it) if cfg.net_cutmix else None   # CutMix's own draws
         for step in range(cfg.inner):
             opt.zero_grad(set_to_none=True)

@@ -222,13 +222,8 @@ def save_checkpoint(path, # the checkpoint file (written atomically)
                      it=it, losses=losses, fingerprint=json.dumps(fingerprint, sort_keys=True), times=times or {}), path)
 
 # %% ../nbs/08_matching.ipynb #68b52f13
-def load_checkpoint(path, # the checkpoint file
-                    model, # the synthetic set to restore into
-                    opt, # its optimiser, restored
-                    g, # the generator, restored
-                    fingerprint:dict, # the resuming run's fingerprint, which must match the file's
-                   ) -> tuple:
-    "Restore the state saved in `path` into `model`, `opt` and `g`; return (iteration, losses, seconds spent so far)."
+def _read_checkpoint(path) -> tuple:
+    "(the checkpoint, its fingerprint) read from `path` and checked field by field; a clear error for anything else."
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
     if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint':
@@ -246,15 +241,35 @@ def load_checkpoint(path, # the checkpoint file
     for k, v in (('precision', 'fp32'), ('compile', False), ('class_step', False), ('net_cutmix', 0.0)):
         saved['config'].setdefault(k, v)                                                # written before these existed
     check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
-    if saved != json.loads(json.dumps(fingerprint, sort_keys=True)):
-        diff = sorted(k for k in set(saved['config']) | set(fingerprint['config'])
-                      if saved['config'].get(k) != fingerprint['config'].get(k))
-        diff += [k for k in ('seed', 'data', 'shapes') if saved[k] != json.loads(json.dumps(fingerprint[k]))]
-        raise ValueError(f"checkpoint {path} belongs to a different run (differs in: {', '.join(diff)}); "
-                         f"use another output folder, or delete the checkpoint to start over")
-    try: model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); g.set_state(rng)
-    except (KeyError, RuntimeError, TypeError, ValueError): raise damaged from None
-    return it, losses, times
+    return ck, saved
+
+# %% ../nbs/08_matching.ipynb #83f905d7
+def _check_same_run(saved:dict, # the checkpoint's fingerprint
+                    fingerprint:dict, # the resuming run's
+                    path, # the checkpoint (for the message)
+                   ):
+    "Refuse a checkpoint of another run, naming the settings that differ."
+    if saved == json.loads(json.dumps(fingerprint, sort_keys=True)): return
+    diff = sorted(k for k in set(saved['config']) | set(fingerprint['config'])
+                  if saved['config'].get(k) != fingerprint['config'].get(k))
+    diff += [k for k in ('seed', 'data', 'shapes') if saved[k] != json.loads(json.dumps(fingerprint[k]))]
+    raise ValueError(f"checkpoint {path} belongs to a different run (differs in: {', '.join(diff)}); "
+                     f"use another output folder, or delete the checkpoint to start over")
+
+# %% ../nbs/08_matching.ipynb #f77e4094
+def load_checkpoint(path, # the checkpoint file
+                    model, # the synthetic set to restore into
+                    opt, # its optimiser, restored
+                    g, # the generator, restored
+                    fingerprint:dict, # the resuming run's fingerprint, which must match the file's
+                   ) -> tuple:
+    "Restore the state saved in `path` into `model`, `opt` and `g`; return (iteration, losses, seconds spent so far)."
+    ck, saved = _read_checkpoint(path)
+    _check_same_run(saved, fingerprint, path)
+    try: model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); g.set_state(ck['rng'])
+    except (KeyError, RuntimeError, TypeError, ValueError):
+        raise ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over") from None
+    return ck['it'], ck['losses'], ck.get('times', {})
 
 # %% ../nbs/08_matching.ipynb #57460dc5
 def _diverged_hint(checkpoint, saved:int) -> str:

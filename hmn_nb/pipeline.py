@@ -100,6 +100,10 @@ def say(progress:bool, # whether progress is shown
     if progress: print(f"[hmn_nb] {msg}", flush=True)
 
 # %% ../nbs/11_pipeline.ipynb #d7e0ca22
+def _held_out(cfg:RunConfig, model:SyntheticSet, budget:int) -> bool:
+    "Whether the run condenses without the validation images: an HMN over its budget, whose β is chosen on them."
+    return cfg.method == 'hmn' and model.storage_floats() > budget
+
 def condense_stage(cfg:RunConfig, # the run
                    model:SyntheticSet, # step 1's container (trained in place)
                    data:ImageData, # the data set
@@ -109,7 +113,7 @@ def condense_stage(cfg:RunConfig, # the run
                    times:dict|None=None, # filled with the seconds of the warm start and matching
                   ) -> tuple:
     "Step 2: warm start, then minimise Σ_c Σ_l d(∇θ_l CE(real_c), ∇θ_l CE(syn_c)) over the container: (losses, matching settings)."
-    over = cfg.method == 'hmn' and model.storage_floats() > budget
+    over = _held_out(cfg, model, budget)
     match = equal_training(cfg.match, gipc_for_budget(model.cfg, budget, data.num_classes, data.shape[0]),
                            model.images_per_class) if over and cfg.prune.equal_training else cfg.match
     if cfg.method == 'random': return [], match
@@ -315,7 +319,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     model = build_container(cfg, data)                                                  # 1. the container, (1 + p) IPC
     over = model.storage_floats() > budget
     with clock('condense'): losses, match = condense_stage(cfg, model, data, budget, out and out/'checkpoint.pt', progress, clock.stages)   # 2.
-    info = _info(cfg, budget, losses, match, over and cfg.method == 'hmn', argv)
+    info = _info(cfg, budget, losses, match, _held_out(cfg, model, budget), argv)
     if over: _keep(out, 'condensed-over.pt', model, data, info)
     if cfg.prune.active and over: say(progress, "AUM scoring and pruning")
     with clock('prune'): pruned, report, aum, plan = prune_stage(model, data, budget, cfg.prune, cfg.eval, cfg.seed, progress)  # 3-4.

@@ -26,6 +26,7 @@ class _Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line on stderr and exit status 2."
     def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+# %% ../nbs/14_cli.ipynb #c2826142
 def _number(kind, lo=None, hi=None):
     "An argparse type: a `kind` number in [lo, hi], finite."
     def conv(s):
@@ -70,33 +71,47 @@ def _data_args(p, recipe:bool=True):
     g.add_argument('--download', action='store_true', default=None, help='download svhn/cifar10/cifar100 when missing')
 
 # %% ../nbs/14_cli.ipynb #dd80c281
-def _method_args(p):
-    "Budget, method and matching options."
-    g = p.add_argument_group('budget and method')
-    g.add_argument('--ipc', type=_number(int, 1, 10_000), help='storage budget in images per class (default: 1)')
-    g.add_argument('--method', choices=METHODS, help='hmn (default), dc (pixels, same loop and budget) or random (real images)')
-    g.add_argument('--instance-channels', type=_number(int, 1, 1024), help="HMN: channels of each instance memory; fewer: more, smaller images in the budget (default: the data set's layout)")
-    g = p.add_argument_group('matching')
-    g.add_argument('--iters', type=_number(int, 1), help='outer iterations, a fresh network each (paper: 500)')
-    g.add_argument('--inner', type=_number(int, 1), help='matching steps per outer iteration (paper: 100)')
-    g.add_argument('--width', type=_number(int, 1, 4096), help='ConvNet width for matching and evaluation (paper: 128)')
-    g.add_argument('--metric', choices=METRICS, help='gradient distance (default: dc)')
-    g.add_argument('--warm-start', type=_number(int, 0), help='HMN: steps fitting real images before matching, 0 for none (default: 400)')
+def _loop_args(g):
+    "The matching loop's options where IDC's loop differs from DC's, added to group `g`."
     g.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
                    help="torch.compile the matching step: one to two minutes once, then faster steps (default: the recipe's)")
     g.add_argument('--class-step', action=argparse.BooleanOptionalAction, default=None,
                    help="step the optimiser after every class's matching term, as IDC does (default: the recipe's)")
     g.add_argument('--net-cutmix', type=_number(float, 0, 1), help="probability of CutMix in the matching network's real-data steps (IDC: 0.5)")
 
+# %% ../nbs/14_cli.ipynb #48a8d6bb
+def _matching_args(p):
+    "Matching options."
+    g = p.add_argument_group('matching')
+    g.add_argument('--iters', type=_number(int, 1), help='outer iterations, a fresh network each (paper: 500)')
+    g.add_argument('--inner', type=_number(int, 1), help='matching steps per outer iteration (paper: 100)')
+    g.add_argument('--width', type=_number(int, 1, 4096), help='ConvNet width for matching and evaluation (paper: 128)')
+    g.add_argument('--metric', choices=METRICS, help='gradient distance (default: dc)')
+    g.add_argument('--warm-start', type=_number(int, 0), help='HMN: steps fitting real images before matching, 0 for none (default: 400)')
+    _loop_args(g)
+
+# %% ../nbs/14_cli.ipynb #07cb1659
+def _method_args(p):
+    "Budget, method and matching options."
+    g = p.add_argument_group('budget and method')
+    g.add_argument('--ipc', type=_number(int, 1, 10_000), help='storage budget in images per class (default: 1)')
+    g.add_argument('--method', choices=METHODS, help='hmn (default), dc (pixels, same loop and budget) or random (real images)')
+    g.add_argument('--instance-channels', type=_number(int, 1, 1024), help="HMN: channels of each instance memory; fewer: more, smaller images in the budget (default: the data set's layout)")
+    _matching_args(p)
+
 # %% ../nbs/14_cli.ipynb #b73538b2
+def _over_args(g):
+    "Options of condensing over the budget, added to group `g`."
+    g.add_argument('--over-budget', type=_number(float, 0, 10), help='condense this fraction over the budget, then prune (paper: 0.1)')
+    g.add_argument('--equal-training', action=argparse.BooleanOptionalAction, default=None,
+                   help="over budget: each image gets the at-budget run's share of matching and warm start (default); "
+                        "--no-equal-training: the at-budget schedule as it is")
+
+# %% ../nbs/14_cli.ipynb #95f61a26
 def _prune_args(p, over:bool=True):
-    "Over-budget condensation and pruning options."
+    "Over-budget condensation (with `over`) and pruning options."
     g = p.add_argument_group('pruning (HMN)')
-    if over:
-        g.add_argument('--over-budget', type=_number(float, 0, 10), help='condense this fraction over the budget, then prune (paper: 0.1)')
-        g.add_argument('--equal-training', action=argparse.BooleanOptionalAction, default=None,
-                       help="over budget: each image gets the at-budget run's share of matching and warm start (default); "
-                            "--no-equal-training: the at-budget schedule as it is")
+    if over: _over_args(g)
     g.add_argument('--prune', choices=STRATEGIES, help='how to prune back to the budget (default: double-end)')
     g.add_argument('--beta', type=_number(float, 0, 1), help='double-end: share of removals from the hard (low-AUM) end; omitted: grid search')
     g.add_argument('--aum-epochs', type=_number(int, 1), help='epochs of the AUM scoring run (paper: 50)')
@@ -109,18 +124,18 @@ def _archs(s:str) -> list:
         if a not in ARCHS: raise argparse.ArgumentTypeError(f"unknown architecture {a!r}; choose from {', '.join(ARCHS)}")
     return names
 
+# %% ../nbs/14_cli.ipynb #f9b1b21e
 def _eval_args(p, prefix:str='eval-'):
     "Evaluation options (`--eval-runs` for condense, `--runs` for evaluate)."
-    g = p.add_argument_group('evaluation')
-    dest = prefix.replace('-', '_')
-    g.add_argument(f'--{prefix}runs', dest=f'{dest}runs', type=_number(int, 1, 1000), help='networks trained (default: 5)')
-    g.add_argument(f'--{prefix}steps', dest=f'{dest}steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
-    g.add_argument(f'--{prefix}epochs', dest=f'{dest}epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
-    g.add_argument(f'--{prefix}test-size', dest=f'{dest}test_size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
-    g.add_argument(f'--{prefix}compile', dest=f'{dest}compile', action=argparse.BooleanOptionalAction, default=None,
-                   help="train the networks through torch.compile: about 20 s once, then faster steps (default: "
-                        + ("the recipe's)" if prefix else "the recorded one)"))
-    if prefix: g.add_argument(f'--{prefix}arch', dest=f'{dest}arch', choices=ARCHS, help='the network trained (default: convnet)')
+    g, dest = p.add_argument_group('evaluation'), prefix.replace('-', '_')
+    add = lambda name, **kw: g.add_argument(f'--{prefix}{name}', dest=dest + name.replace('-', '_'), **kw)
+    add('runs', type=_number(int, 1, 1000), help='networks trained (default: 5)')
+    add('steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
+    add('epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
+    add('test-size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
+    known = "the recipe's" if prefix else 'the recorded one'
+    add('compile', action=argparse.BooleanOptionalAction, default=None, help=f"train the networks through torch.compile: about 20 s once, then faster steps (default: {known})")
+    if prefix: add('arch', choices=ARCHS, help='the network trained (default: convnet)')
     else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
 
 # %% ../nbs/14_cli.ipynb #c36ec1c0
@@ -129,8 +144,7 @@ def _run_args(p, out:bool=True):
     g = p.add_argument_group('run')
     g.add_argument('--seed', type=_number(int, 0, 2**63 - 1), help='the one seed of everything random (default: 0)')
     g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
-    g.add_argument('--precision', choices=PRECISIONS,
-                   help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 on a CPU that computes it natively")
+    g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 on a CPU that computes it natively")
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
         g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
@@ -162,72 +176,117 @@ def _command(sub, name:str, help:str, description:str):
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 # %% ../nbs/14_cli.ipynb #cb18033e
-def build_parser() -> argparse.ArgumentParser:
-    "The `hmn_nb` argument parser: condense, prune, evaluate, export, recipes."
-    p = _Parser(prog='hmn_nb', description='Hierarchical Memory Networks for dataset condensation.')
-    p.add_argument('--version', action='version', version=f'hmn_nb {hmn_nb.__version__}')
-    sub = p.add_subparsers(dest='command', parser_class=_Parser, metavar='COMMAND')
-    sub.required = True
+def _condense_parser(sub):
+    "`hmn_nb condense`: data, budget and method, matching, pruning, evaluation and run options."
     c = _command(sub, 'condense', 'condense a data set, prune, evaluate; write DIR/result.json',
                  'Condense a data set to a storage budget of IPC images per class (HMN: 10 % over it, then pruned back by '
                  'AUM), evaluate the result by training fresh ConvNets on it, and write the condensed set, result.json and pictures.')
     _data_args(c); _method_args(c); _prune_args(c); _eval_args(c); _run_args(c)
+
+# %% ../nbs/14_cli.ipynb #4951753b
+def _prune_parser(sub):
+    "`hmn_nb prune DIR`: the pruning, evaluation and run options (the budget and data are recorded in DIR)."
     r = _command(sub, 'prune', 'prune an over-budget HMN result in DIR to its budget, evaluate it',
                  'Score the images of the over-budget HMN in DIR by AUM, prune them to the recorded budget, evaluate the '
                  'result with the recorded settings, and update DIR (the set before pruning stays as condensed-over.pt).')
     r.add_argument('dir', metavar='DIR', help='output folder of an earlier hmn_nb condense run')
     _prune_args(r, over=False); _eval_args(r); _run_args(r, out=False)
+
+# %% ../nbs/14_cli.ipynb #c638c431
+def _evaluate_parser(sub):
+    "`hmn_nb evaluate DIR_OR_FILE`: the evaluation options without a prefix, and where the data set is now."
     e = _command(sub, 'evaluate', 'evaluate a condensed set again; add the numbers to its result.json',
                  'Train fresh networks on a condensed set again, with the recorded evaluation settings or changed ones, '
                  'and append the accuracies to the evaluations in result.json (earlier numbers are never changed).')
     e.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
     _eval_args(e, prefix=''); e.add_argument('--root', help='where the data set is, if not where it was')
     _run_args(e, out=False)
+
+# %% ../nbs/14_cli.ipynb #90c681b4
+def _export_parser(sub):
+    "`hmn_nb export DIR_OR_FILE --to FOLDER`."
     x = _command(sub, 'export', 'write a condensed set as class folders of PNG images',
                  'Write every image of a condensed set as a lossless PNG, one folder per class, readable by '
                  'torchvision.datasets.ImageFolder with the same labels.')
     x.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
     x.add_argument('--to', required=True, metavar='FOLDER', help='new folder to write (must not exist or be empty)')
+
+# %% ../nbs/14_cli.ipynb #08d132f1
+def _recipes_parser(sub):
+    "`hmn_nb recipes [PATTERN] [--json]`."
     k = _command(sub, 'recipes', 'list the named recipes with their settings and cost',
                  'List the named recipes (data set x IPC x scale: paper, gpu-short, cpu) with their settings and expected cost.')
     k.add_argument('pattern', nargs='?', default='', help='only recipes whose name contains PATTERN')
     k.add_argument('--json', action='store_true', help='print them as JSON')
+
+# %% ../nbs/14_cli.ipynb #9d1adf0a
+def build_parser() -> argparse.ArgumentParser:
+    "The `hmn_nb` argument parser: condense, prune, evaluate, export, recipes."
+    p = _Parser(prog='hmn_nb', description='Hierarchical Memory Networks for dataset condensation.')
+    p.add_argument('--version', action='version', version=f'hmn_nb {hmn_nb.__version__}')
+    sub = p.add_subparsers(dest='command', parser_class=_Parser, metavar='COMMAND')
+    sub.required = True
+    for add in (_condense_parser, _prune_parser, _evaluate_parser, _export_parser, _recipes_parser): add(sub)
     return p
 
 # %% ../nbs/14_cli.ipynb #2de73ae7
-def _refuse_ignored(given:dict, # the options given, by dest
-                    cfg:RunConfig):
-    "Refuse options that the run `cfg` describes would accept and then ignore."
-    only = lambda *secs: [k for k in given if k != 'over_budget' and all(t.startswith(secs) for t in _FLAGS[k])]
-    flags = lambda ks: ', '.join('--' + k.replace('_', '-') for k in ks)
-    if cfg.method == 'random' and (bad := only('match.', 'prune.', 'layout.')):
-        raise ValueError(f"{flags(bad)}: nothing is matched or pruned with --method random (it keeps real images); leave them out")
-    if cfg.method == 'dc' and (bad := only('prune.', 'layout.') + [k for k in given if k == 'warm_start']):
-        raise ValueError(f"{flags(bad)}: apply to --method hmn, not dc (a pixel set has no HMN layout, warm start or pruning)")
-    if cfg.method == 'hmn' and not cfg.prune.active and (
-            bad := [k for k in ('prune', 'beta', 'aum_epochs') if k in given and given[k] != 'none']):
-        raise ValueError(f"{flags(bad)}: this run prunes nothing (it condenses at budget, or --prune none); "
+def _only(given:dict, *sections) -> list:
+    "The options in `given` that set only settings of `sections` (`over_budget` is everyone's)."
+    return [k for k in given if k != 'over_budget' and all(t.startswith(sections) for t in _FLAGS[k])]
+
+def _flags(keys) -> str: return ', '.join('--' + k.replace('_', '-') for k in keys)
+
+# %% ../nbs/14_cli.ipynb #2dc01e37
+def _refuse_for_method(given:dict, cfg:RunConfig):
+    "Refuse options that `--method random` or `dc` would ignore."
+    if cfg.method == 'random' and (bad := _only(given, 'match.', 'prune.', 'layout.')):
+        raise ValueError(f"{_flags(bad)}: nothing is matched or pruned with --method random (it keeps real images); leave them out")
+    if cfg.method == 'dc' and (bad := _only(given, 'prune.', 'layout.') + [k for k in given if k == 'warm_start']):
+        raise ValueError(f"{_flags(bad)}: apply to --method hmn, not dc (a pixel set has no HMN layout, warm start or pruning)")
+
+# %% ../nbs/14_cli.ipynb #3b164920
+def _refuse_pruning(given:dict, cfg:RunConfig):
+    "Refuse pruning options on an HMN run that prunes nothing, and `--equal-training` on one at the budget."
+    if cfg.method != 'hmn': return
+    if not cfg.prune.active and (bad := [k for k in ('prune', 'beta', 'aum_epochs') if k in given and given[k] != 'none']):
+        raise ValueError(f"{_flags(bad)}: this run prunes nothing (it condenses at budget, or --prune none); "
                          f"--over-budget 0.1 condenses over budget and prunes back")
-    if cfg.method == 'hmn' and cfg.prune.over_budget == 0 and 'equal_training' in given:
+    if cfg.prune.over_budget == 0 and 'equal_training' in given:
         raise ValueError(f"--{'' if given['equal_training'] else 'no-'}equal-training: applies to a condensation over the budget "
                          f"(this one is at it); add --over-budget 0.1, or leave it out")
 
+# %% ../nbs/14_cli.ipynb #434c52ee
+def _refuse_ignored(given:dict, # the options given, by dest
+                    cfg:RunConfig):
+    "Refuse options that the run `cfg` describes would accept and then ignore."
+    _refuse_for_method(given, cfg); _refuse_pruning(given, cfg)
+
 # %% ../nbs/14_cli.ipynb #c5fc9383
+def _check_recipe(recipe:str|None, given:dict):
+    "Refuse an unknown recipe, or a `--dataset` that contradicts it; the recipe's data set is not a change (removed from `given`)."
+    if recipe is None: return
+    if recipe not in RECIPES: recipe_config(recipe)                    # raises with suggestions
+    rd = RECIPES[recipe].dataset
+    if given.get('dataset', rd) != rd: raise ValueError(f"--dataset {given['dataset']} contradicts --recipe {recipe}, which is for {rd}")
+    given.pop('dataset', None)
+
+# %% ../nbs/14_cli.ipynb #58cd1963
+def _start_config(recipe:str|None, dataset:str, changes:dict) -> RunConfig:
+    "The recipe with `changes`; without one, the README's digits job for digits and the paper's schedule for any other data set."
+    if recipe is not None: return recipe_config(recipe, **changes)
+    if dataset == 'digits': return recipe_config(None, **changes)
+    return apply_changes(RunConfig(), **changes)
+
+# %% ../nbs/14_cli.ipynb #cf956f8c
 def condense_config(args, # parsed `hmn_nb condense` arguments
                    ) -> RunConfig:
     "The `RunConfig` that parsed `condense` arguments ask for, with every given option recorded as an override."
     given = {k: v for k, v in vars(args).items() if k in _FLAGS and v is not None}
-    if args.recipe is not None:
-        if args.recipe not in RECIPES: recipe_config(args.recipe)                    # raises with suggestions
-        rd = RECIPES[args.recipe].dataset
-        if given.get('dataset', rd) != rd: raise ValueError(f"--dataset {given['dataset']} contradicts --recipe {args.recipe}, which is for {rd}")
-        given.pop('dataset', None)
+    _check_recipe(args.recipe, given)
     if given.get('eval_steps') and given.get('eval_epochs'): raise ValueError("give --eval-steps or --eval-epochs, not both")
-    changes = _settings(argparse.Namespace(**given))                          # the recipe's data set is not a change
+    changes = _settings(argparse.Namespace(**given))
     if 'eval.epochs' in changes: changes['eval.steps'] = None
-    if args.recipe is not None: cfg = recipe_config(args.recipe, **changes)
-    elif given.get('dataset', 'digits') == 'digits': cfg = recipe_config(None, **changes)
-    else: cfg = apply_changes(RunConfig(), **changes)                               # the paper's schedule
+    cfg = _start_config(args.recipe, given.get('dataset', 'digits'), changes)
     _refuse_ignored(given, cfg)
     return cfg
 
@@ -249,6 +308,12 @@ def prune_command(args, # parsed `hmn_nb prune` arguments
             f"{r.images_per_class} images/class, {r.storage_floats:,} of {r.budget_floats:,} floats -> {Path(args.dir)/'result.json'}")
 
 # %% ../nbs/14_cli.ipynb #592d6434
+def _eval_line(f:Path, rec:dict, where:Path) -> str:
+    "One evaluation of a saved set, as the line to print."
+    sched = f"{rec['eval']['steps']} steps" if rec['eval']['steps'] else f"{rec['eval']['epochs']} epochs"
+    return f"{f}, {rec['eval']['arch']}: {rec['acc_mean']:.2f} ± {rec['acc_std']:.2f}% over {rec['runs']} runs ({sched}) -> added to {where}"
+
+# %% ../nbs/14_cli.ipynb #ba41f6a2
 def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
                     ) -> str:
     "`hmn_nb evaluate DIR_OR_FILE [--arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
@@ -258,8 +323,7 @@ def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
     lines = []
     for arch in args.arch or [None]:
         rec = evaluate_saved(args.path, {**changes, 'arch': arch}, root=args.root, device=args.device or 'auto', progress=args.progress)
-        sched = f"{rec['eval']['steps']} steps" if rec['eval']['steps'] else f"{rec['eval']['epochs']} epochs"
-        lines.append(f"{f}, {rec['eval']['arch']}: {rec['acc_mean']:.2f} ± {rec['acc_std']:.2f}% over {rec['runs']} runs ({sched}) -> added to {where}")
+        lines.append(_eval_line(f, rec, where))
         if len(args.arch or []) > 1: print(lines[-1], flush=True)          # each network's line as soon as it is known
     return lines[0] if len(lines) == 1 else f"{len(lines)} evaluations added to {where}"
 
@@ -284,13 +348,8 @@ def recipe_row(r, # a `Recipe`
                 pruning=pr, cost=r.cost, measured=r.measured or 'not run')
 
 # %% ../nbs/14_cli.ipynb #39d5ada9
-def recipes_command(args, # parsed `hmn_nb recipes` arguments
-                   ) -> str:
-    "`hmn_nb recipes [PATTERN]`: the table (or JSON) of matching recipes."
-    rows = [recipe_row(r) for n, r in RECIPES.items() if args.pattern in n]
-    if not rows: raise ValueError(f"no recipe name contains {args.pattern!r}; try cifar10, ipc10 or cpu")
-    if args.json: return json.dumps(rows, indent=2)
-    cols = ('name', 'matching', 'evaluation', 'pruning', 'cost')
+def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', 'cost')) -> str:
+    "`recipe_row`s as a text table, a row's measured result on a line under it."
     w = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in cols[:-1]}
     lines = ['  '.join(k.ljust(w.get(k, 0)) for k in cols)]
     for r in rows:
@@ -298,35 +357,43 @@ def recipes_command(args, # parsed `hmn_nb recipes` arguments
         if r['measured'] != 'not run': lines.append(' ' * (w['name'] + 2) + f"measured: {r['measured']}")
     return '\n'.join(lines)
 
+# %% ../nbs/14_cli.ipynb #de30786d
+def recipes_command(args, # parsed `hmn_nb recipes` arguments
+                   ) -> str:
+    "`hmn_nb recipes [PATTERN]`: the table (or JSON) of matching recipes."
+    rows = [recipe_row(r) for n, r in RECIPES.items() if args.pattern in n]
+    if not rows: raise ValueError(f"no recipe name contains {args.pattern!r}; try cifar10, ipc10 or cpu")
+    return json.dumps(rows, indent=2) if args.json else _table(rows)
+
+# %% ../nbs/14_cli.ipynb #054cb4f5
+def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0]
+
 # %% ../nbs/14_cli.ipynb #dea6b37a
+def _file_error_line(e:OSError) -> str:
+    "What went wrong with the file of `e`, and what to do."
+    again = "then run the same command again (finished work is kept)"
+    todo = {errno.ENOSPC: f"no space left on its disk; free some space or choose a folder on another disk, {again}",
+            errno.EDQUOT: f"disk quota exceeded; free some space or choose a folder on another disk, {again}",
+            errno.EROFS: f"the file system is read-only; choose a folder on a writable disk (or remount it), {again}",
+            errno.EACCES: f"permission denied; choose a folder you may write to (or change its permissions), {again}"}
+    return f"error: {e.filename}: {todo.get(e.errno) or f'{e.strerror or _first_line(e)} (check that it exists and is readable)'}"
+
+# %% ../nbs/14_cli.ipynb #c14cb616
 def _error_line(e:Exception) -> tuple:
     "(one line saying what went wrong and what to do, exit status) for an exception that ends a command."
-    first = lambda s: (str(s).strip().splitlines() or [''])[0]
-    if isinstance(e, OSError) and e.filename is not None:
-        again = "then run the same command again (finished work is kept)"
-        todo = {errno.ENOSPC: f"no space left on its disk; free some space or choose a folder on another disk, {again}",
-                errno.EDQUOT: f"disk quota exceeded; free some space or choose a folder on another disk, {again}",
-                errno.EROFS: f"the file system is read-only; choose a folder on a writable disk (or remount it), {again}",
-                errno.EACCES: f"permission denied; choose a folder you may write to (or change its permissions), {again}"}
-        return f"error: {e.filename}: {todo.get(e.errno) or f'{e.strerror or first(e)} (check that it exists and is readable)'}", 2
-    if isinstance(e, (ValueError, OSError)): return f"error: {first(e)}", 2
+    if isinstance(e, OSError) and e.filename is not None: return _file_error_line(e), 2
+    if isinstance(e, (ValueError, OSError)): return f"error: {_first_line(e)}", 2
     if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and 'memory' in str(e).lower()):
-        return (f"error: out of memory ({first(e)[:120]}); use a smaller --ipc, --width or --size, fewer --eval-runs, "
+        return (f"error: out of memory ({_first_line(e)[:120]}); use a smaller --ipc, --width or --size, fewer --eval-runs, "
                 f"or a machine with more memory"), 2
-    return (f"internal error: {type(e).__name__}: {first(e)[:300]}; this is a bug in hmn_nb {hmn_nb.__version__}: please report "
+    return (f"internal error: {type(e).__name__}: {_first_line(e)[:300]}; this is a bug in hmn_nb {hmn_nb.__version__}: please report "
             f"it with the command (HMN_NB_TRACEBACK=1 shows the traceback)"), 1
 
 # %% ../nbs/14_cli.ipynb #b255634b
 _COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command)
 
-def main(argv:list|None=None, # the arguments (None: the command line's)
-        ) -> int:
-    "The `hmn_nb` console script; returns the exit status."
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser().parse_args(argv)
-    args.argv = argv
-    if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_base
-    logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)   # a CUDA build compiling on a CPU: 'No CUDA runtime is found'
+def _call(args) -> int:
+    "Run the command `args` names and print its line; whatever ends it ends it with one line on stderr. Return the exit status."
     try: print(_COMMANDS[args.command](args), flush=True)
     except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1
@@ -338,6 +405,17 @@ def main(argv:list|None=None, # the arguments (None: the command line's)
         if os.environ.get('HMN_NB_TRACEBACK'): raise
         return status
     return 0
+
+# %% ../nbs/14_cli.ipynb #5dbb9bdb
+def main(argv:list|None=None, # the arguments (None: the command line's)
+        ) -> int:
+    "The `hmn_nb` console script; returns the exit status."
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
+    args.argv = argv
+    if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_base
+    logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)   # a CUDA build compiling on a CPU: 'No CUDA runtime is found'
+    return _call(args)
 
 # %% ../nbs/14_cli.ipynb #7f1b4f60
 #| eval: false

@@ -55,6 +55,7 @@ _PICKLE_GLOBALS = {  # (module, name) a CIFAR file may name -> what it gets; any
     ('numpy', 'ndarray'): lambda: np.ndarray, ('numpy', 'dtype'): lambda: np.dtype,
     ('_codecs', 'encode'): lambda: __import__('codecs').encode}        # how protocol 2 writes bytes
 
+# %% ../nbs/02_datasets.ipynb #33d0b5f6
 class _SafeUnpickler(pickle.Unpickler):
     "An unpickler that builds only dicts, lists, strings, numbers and numpy arrays."
     def find_class(self, module, name):
@@ -62,6 +63,16 @@ class _SafeUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"it names {module}.{name}, which a data file has no reason to hold")
         return _PICKLE_GLOBALS[module, name]()
 
+# %% ../nbs/02_datasets.ipynb #aaf21643
+def _plain_dict(d, path) -> dict:
+    "The unpickled `d` as a dict with str keys, refused unless it is a dict without arrays of Python objects."
+    if not isinstance(d, dict): raise ValueError(f"{path} holds a {type(d).__name__}, not the dict of a CIFAR data file")
+    d = {k.decode('latin1') if isinstance(k, bytes) else k: v for k, v in d.items()}
+    if any(isinstance(v, np.ndarray) and v.dtype.hasobject for v in d.values()):
+        raise ValueError(f"{path} holds an array of Python objects, not pixels; replace it with the official file")
+    return d
+
+# %% ../nbs/02_datasets.ipynb #798ee1b2
 def safe_unpickle(path, # a pickle file of plain data (dicts, lists, numbers, strings, bytes, numpy arrays)
                  ) -> dict:
     "A CIFAR batch or meta file as a dict with str keys, without running code from it."
@@ -69,11 +80,7 @@ def safe_unpickle(path, # a pickle file of plain data (dicts, lists, numbers, st
         with open(path, 'rb') as f: d = _SafeUnpickler(f, encoding='latin1').load()
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError) as e:
         raise ValueError(f"{path} is not a CIFAR data file that can be read safely ({e}); replace it with the official file") from None
-    if not isinstance(d, dict): raise ValueError(f"{path} holds a {type(d).__name__}, not the dict of a CIFAR data file")
-    d = {k.decode('latin1') if isinstance(k, bytes) else k: v for k, v in d.items()}
-    if any(isinstance(v, np.ndarray) and v.dtype.hasobject for v in d.values()):
-        raise ValueError(f"{path} holds an array of Python objects, not pixels; replace it with the official file")
-    return d
+    return _plain_dict(d, path)
 
 # %% ../nbs/02_datasets.ipynb #03268178
 _TV = {'svhn': ('', 'train_32x32.mat and test_32x32.mat'),
@@ -83,25 +90,50 @@ _CIFAR = {  # torchvision class (download address), train files, test file, meta
     'cifar10': (torchvision.datasets.CIFAR10, [f'data_batch_{i}' for i in range(1, 6)], 'test_batch', 'batches.meta', 'label_names', 'labels'),
     'cifar100': (torchvision.datasets.CIFAR100, ['train'], 'test', 'meta', 'fine_label_names', 'fine_labels')}
 
+# %% ../nbs/02_datasets.ipynb #449efcf6
+def _cifar_part(d:Path, files:list, key:str, k:int) -> tuple:
+    "(pixels (N, 3, 32, 32) uint8, labels) of CIFAR batch `files` in `d`, each checked: uint8 rows of 3,072 pixels, a label in 0..k-1 each."
+    xs, ys = [], []
+    for f in files:
+        b = safe_unpickle(d/f); x, y = b.get('data'), b.get(key)
+        if not (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 2 and x.shape[1] == 3072 and isinstance(y, list)
+                and len(y) == len(x) and all(type(v) is int and 0 <= v < k for v in y)):
+            raise ValueError(f"{d/f} does not hold CIFAR data ('data': uint8 rows of 3,072 pixels, {key!r}: a label in "
+                             f"0..{k - 1} for each); replace it with the official file")
+        xs.append(x.reshape(-1, 3, 32, 32)); ys += y
+    return np.concatenate(xs), ys
+
+# %% ../nbs/02_datasets.ipynb #f4b2a26b
 def _read_cifar(name:str, d:Path) -> tuple:
     "(x_train, y_train, x_test, y_test, classes) from the batch files in `d`, read by `safe_unpickle` and checked."
     _, train, test, meta, names, key = _CIFAR[name]
     classes = safe_unpickle(d/meta).get(names)
     if not (isinstance(classes, list) and classes and all(isinstance(c, str) for c in classes)):
         raise ValueError(f"{d/meta} holds no list of class names ({names!r}); replace it with the official file")
-    def part(files):
-        xs, ys = [], []
-        for f in files:
-            b = safe_unpickle(d/f); x, y = b.get('data'), b.get(key)
-            if not (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 2 and x.shape[1] == 3072 and isinstance(y, list)
-                    and len(y) == len(x) and all(type(v) is int and 0 <= v < len(classes) for v in y)):
-                raise ValueError(f"{d/f} does not hold CIFAR data ('data': uint8 rows of 3,072 pixels, {key!r}: a label in "
-                                 f"0..{len(classes) - 1} for each); replace it with the official file")
-            xs.append(x.reshape(-1, 3, 32, 32)); ys += y
-        return np.concatenate(xs), ys
-    return *part(train), *part([test]), classes
+    return *_cifar_part(d, train, key, len(classes)), *_cifar_part(d, [test], key, len(classes)), classes
 
 # %% ../nbs/02_datasets.ipynb #289ae684
+def _svhn_files(root:Path, download:bool, missing) -> tuple:
+    "SVHN's train and test files in `root`, fetched when missing and `download` (else `missing(why)` is raised); read."
+    paths = {}
+    for s in ('train', 'test'):                # torchvision only fetches the files, from its list of addresses and md5s
+        url, file, md5 = torchvision.datasets.SVHN.split_list[s]; paths[s] = root/file
+        if not paths[s].is_file() and not download: raise missing(f"{file} is missing")
+        if not paths[s].is_file(): torchvision.datasets.utils.download_url(url, str(root), filename=file, md5=md5)
+    (xtr, ytr), (xte, yte) = (_read_svhn(paths[s]) for s in ('train', 'test'))
+    return xtr, ytr, xte, yte, [str(i) for i in range(10)]
+
+# %% ../nbs/02_datasets.ipynb #0fbf5775
+def _cifar_files(name:str, root:Path, download:bool, missing) -> tuple:
+    "CIFAR-10/100's batch files under `root`, fetched when missing and `download` (else `missing(why)` is raised); read."
+    cls, train, test, meta = _CIFAR[name][:4]
+    folder = root/_TV[name][0]
+    absent = [f for f in train + [test, meta] if not (folder/f).is_file()]
+    if absent and not download: raise missing(f"{absent[0]} is missing")
+    if absent: torchvision.datasets.utils.download_and_extract_archive(cls.url, str(root), filename=cls.filename, md5=cls.tgz_md5)
+    return _read_cifar(name, folder)
+
+# %% ../nbs/02_datasets.ipynb #e7f0f02d
 def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                           root=None, # folder holding (or to receive) the files; `None`: `default_root()/name`
                           download:bool=False, # fetch the official archive when the files are missing
@@ -116,21 +148,8 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                                 f"{name} there, or point root (--root) at the folder that holds {files}.")
     missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) "
                                           f"to fetch them, or point root (--root) at the folder that holds them.")
-    if name == 'svhn':                   # torchvision only fetches the files, from its list of addresses and md5s
-        paths = {}
-        for s in ('train', 'test'):
-            url, file, md5 = torchvision.datasets.SVHN.split_list[s]; paths[s] = root/file
-            if not paths[s].is_file() and not download: raise missing(f"{file} is missing")
-            if not paths[s].is_file(): torchvision.datasets.utils.download_url(url, str(root), filename=file, md5=md5)
-        (xtr, ytr), (xte, yte) = (_read_svhn(paths[s]) for s in ('train', 'test'))
-        classes = [str(i) for i in range(10)]
-    else:
-        cls, train, test, meta = _CIFAR[name][:4]
-        absent = [f for f in train + [test, meta] if not (root/folder/f).is_file()]
-        if absent and not download: raise missing(f"{absent[0]} is missing")
-        if absent: torchvision.datasets.utils.download_and_extract_archive(cls.url, str(root), filename=cls.filename, md5=cls.tgz_md5)
-        xtr, ytr, xte, yte, classes = _read_cifar(name, root/folder)
-    return from_pixels(name, xtr, ytr, xte, yte, classes, *STATS[name], size=size)
+    read = _svhn_files(root, download, missing) if name == 'svhn' else _cifar_files(name, root, download, missing)
+    return from_pixels(name, *read, *STATS[name], size=size)
 
 # %% ../nbs/02_datasets.ipynb #4479a1a0
 IMG_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.ppm', '.gif', '.tif', '.tiff', '.webp')
@@ -148,6 +167,15 @@ def _read_image(path, size:int|None, mode:str) -> np.ndarray:
     return a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
 
 # %% ../nbs/02_datasets.ipynb #36f37966
+def _same_size(paths:list, arrs:list):
+    "Refuse decoded images of different sizes, naming the first that differs."
+    shape = arrs[0].shape
+    for p, a in zip(paths, arrs):
+        if a.shape != shape:
+            raise ValueError(f"image {p} is {a.shape[2]}x{a.shape[1]} but {paths[0]} is {shape[2]}x{shape[1]}: "
+                             f"pass size= (--size) to resize all images to one size")
+
+# %% ../nbs/02_datasets.ipynb #82d12f40
 def read_images(paths:list, # image files
                 size:int|None=None, # resize every image to `size` x `size`; `None`: all must share one size
                 channels:int=3, # 3 (RGB) or 1 (grey)
@@ -159,11 +187,7 @@ def read_images(paths:list, # image files
     with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as ex:
         it = ex.map(lambda p: _read_image(p, size, mode), paths, chunksize=64)
         arrs = list(progress_bar(it, total=len(paths), leave=False) if progress and len(paths) > 500 else it)
-    shape = arrs[0].shape
-    for p, a in zip(paths, arrs):
-        if a.shape != shape:
-            raise ValueError(f"image {p} is {a.shape[2]}x{a.shape[1]} but {paths[0]} is {shape[2]}x{shape[1]}: "
-                             f"pass size= (--size) to resize all images to one size")
+    _same_size(paths, arrs)
     return torch.from_numpy(np.stack(arrs))
 
 # %% ../nbs/02_datasets.ipynb #5eecc100
@@ -208,6 +232,15 @@ def _cache_ok(obj, files:list, counts:dict, decode, checks:int=8) -> bool:
                for i in random.Random().sample(range(len(files)), min(checks, len(files))))
 
 # %% ../nbs/02_datasets.ipynb #9b5790e0
+def _read_cache(path:Path, files:list, counts:dict, decode) -> dict|None:
+    "The cache at `path` when it exists and matches `files` (see `_cache_ok`); else None, warning when it did not match."
+    if not path.exists(): return None
+    try: obj = torch.load(path, weights_only=True)
+    except Exception: obj = None                                    # a damaged cache is rebuilt
+    if _cache_ok(obj, files, counts, decode): return obj
+    warnings.warn(f"the image cache {path} does not match the images it stands for; rebuilding it")
+
+# %% ../nbs/02_datasets.ipynb #a68848dc
 def cached_images(root:Path, # the data folder (the cache lives beside it, or in the user's cache when it is read-only)
                   files:list, # the image files to decode
                   build, # build() -> dict of uint8 image tensors, run on a cache miss
@@ -219,11 +252,7 @@ def cached_images(root:Path, # the data folder (the cache lives beside it, or in
     "Load `build()`'s result from the cache keyed by `params` and every file's content, checked, or build and save it."
     if not cache: return build()
     path = _cache_path(root, _cache_key(root, files, params))
-    if path.exists():
-        try: obj = torch.load(path, weights_only=True)
-        except Exception: obj = None                                    # a damaged cache is rebuilt
-        if _cache_ok(obj, files, counts, decode): return obj
-        warnings.warn(f"the image cache {path} does not match the images it stands for; rebuilding it")
+    if (obj := _read_cache(path, files, counts, decode)) is not None: return obj
     out = build()
     try: atomic_save(out, path)
     except OSError: pass         # caching is an optimisation: a full disk must not stop the load
@@ -239,17 +268,8 @@ def _class_files(split_dir:Path) -> dict:
     return out
 
 # %% ../nbs/02_datasets.ipynb #9de9aea6
-def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/* image files
-                          size:int|None=None, # resize to `size` x `size` (`None`: images must share one size)
-                          channels:int=3, # 3 (RGB) or 1 (grey)
-                          cache:bool=True, # cache decoded pixels (see above)
-                          name:str='imagefolder', # the name the `ImageData` carries
-                          progress:bool=True, # a progress bar while decoding (large folders, first load)
-                          mean=None, # per-channel means to normalise with (None: the training images')
-                          std=None, # normalisation; `None`: the training split's own statistics
-                         ) -> ImageData:
-    "A class-folder image tree as an `ImageData`, normalised with `mean`/`std` or its training split's statistics."
-    root = Path(root).expanduser()
+def _folder_classes(root:Path, name:str) -> tuple:
+    "(train files by class, test files by class) of a class-folder tree, refused with what to fix unless it is one."
     if not root.is_dir(): raise FileNotFoundError(f"{name}: root {root} does not exist; point --root at a folder "
                                                   f"holding train/<class>/*.jpg and test/<class>/*.jpg")
     for split in ('train', 'test'):
@@ -262,15 +282,33 @@ def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/*
     if set(te) - set(tr) or not te:
         raise ValueError(f"{name}: test classes {sorted(te)[:5]}... do not match train classes {list(tr)[:5]}...; "
                          f"test/ needs the same class folders as train/")
+    return tr, te
+
+# %% ../nbs/02_datasets.ipynb #ffacac8d
+def _decode_split(root:Path, ftr:list, fte:list, size, channels:int, cache:bool, progress:bool, key:dict) -> dict:
+    "{'x_train', 'x_test'}: the uint8 pixels of files `ftr` and `fte`, decoded or read from the cache (`key`: more of its key)."
+    mode = {1: 'L', 3: 'RGB'}[channels]
+    build = lambda: {'x_train': read_images(ftr, size, channels, progress), 'x_test': read_images(fte, size, channels, progress)}
+    return cached_images(root, ftr + fte, build, {'x_train': len(ftr), 'x_test': len(fte)}, lambda f: _read_image(f, size, mode),
+                         cache=cache, size=size, **key)
+
+# %% ../nbs/02_datasets.ipynb #7c59729d
+def load_imagefolder_data(root, # folder with train/<class>/* and test/<class>/* image files
+                          size:int|None=None, # resize to `size` x `size` (`None`: images must share one size)
+                          channels:int=3, # 3 (RGB) or 1 (grey)
+                          cache:bool=True, # cache decoded pixels (see above)
+                          name:str='imagefolder', # the name the `ImageData` carries
+                          progress:bool=True, # a progress bar while decoding (large folders, first load)
+                          mean=None, # per-channel means to normalise with (None: the training images')
+                          std=None, # normalisation; `None`: the training split's own statistics
+                         ) -> ImageData:
+    "A class-folder image tree as an `ImageData`, normalised with `mean`/`std` or its training split's statistics."
+    root = Path(root).expanduser()
+    tr, te = _folder_classes(root, name)
     classes = list(tr)
-    ftr = [f for c in classes for f in tr[c]]
-    fte = [f for c in classes for f in te.get(c, [])]
-    def build():
-        return {'x_train': read_images(ftr, size, channels, progress), 'x_test': read_images(fte, size, channels, progress)}
-    px = cached_images(root, ftr + fte, build, {'x_train': len(ftr), 'x_test': len(fte)}, lambda f: _read_image(f, size, {1: 'L', 3: 'RGB'}[channels]),
-                       cache=cache, size=size, channels=channels, kind='imagefolder')
-    ytr = [i for i, c in enumerate(classes) for _ in tr[c]]
-    yte = [i for i, c in enumerate(classes) for _ in te.get(c, [])]
+    ftr, fte = [f for c in classes for f in tr[c]], [f for c in classes for f in te.get(c, [])]
+    px = _decode_split(root, ftr, fte, size, channels, cache, progress, dict(channels=channels, kind='imagefolder'))
+    ytr, yte = [i for i, c in enumerate(classes) for _ in tr[c]], [i for i, c in enumerate(classes) for _ in te.get(c, [])]
     return from_pixels(name, px['x_train'], ytr, px['x_test'], yte, classes, mean, std)
 
 # %% ../nbs/02_datasets.ipynb #5d0795fc
@@ -288,6 +326,36 @@ def _tiny_root(root) -> Path:
     return root
 
 # %% ../nbs/02_datasets.ipynb #c2043478
+def _tiny_words(root:Path) -> dict:
+    "wnid -> the first of its names in `words.txt` (empty when the file is absent)."
+    if not (root/'words.txt').exists(): return {}
+    pairs = (l.partition('\t') for l in (root/'words.txt').read_text().splitlines())
+    return {w: name.split(',')[0].strip() for w, _, name in pairs}
+
+# %% ../nbs/02_datasets.ipynb #e2f06654
+def _tiny_train(root:Path, wnids:list) -> tuple:
+    "(files, labels) of the training images, `train/<wnid>/images/*`, label = the wnid's place in `wnids`."
+    ftr, ytr = [], []
+    for k, w in enumerate(wnids):
+        fs = sorted(str(f) for f in (root/'train'/w/'images').glob('*') if f.suffix.lower() in IMG_EXTS)
+        if not fs: raise ValueError(f"tinyimagenet: no training images in {root/'train'/w/'images'}")
+        ftr += fs; ytr += [k] * len(fs)
+    return ftr, ytr
+
+# %% ../nbs/02_datasets.ipynb #0b3dfdfa
+def _tiny_val(root:Path, label:dict) -> tuple:
+    "(files, labels) of the validation images listed in `val/val_annotations.txt`, each checked to exist."
+    fte, yte = [], []
+    for l in (root/'val'/'val_annotations.txt').read_text().splitlines():
+        if not l.strip(): continue
+        f, w = l.split('\t')[:2]
+        if w not in label: raise ValueError(f"tinyimagenet: val_annotations.txt names {w}, which is not in wnids.txt")
+        fte.append(str(root/'val'/'images'/f)); yte.append(label[w])
+    if missing := [f for f in fte if not os.path.exists(f)]:
+        raise FileNotFoundError(f"tinyimagenet: {len(missing)} validation images listed in val_annotations.txt are missing, e.g. {missing[0]}")
+    return fte, yte
+
+# %% ../nbs/02_datasets.ipynb #21b92462
 def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its parent
                            size:int|None=None, # resize to `size` x `size` (`None`: keep 64)
                            cache:bool=True, # cache decoded pixels
@@ -296,31 +364,10 @@ def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its pa
     "Tiny-ImageNet-200: train from `train/<wnid>/images`, test from `val/`, labels in sorted wnid order."
     root = _tiny_root(root)
     wnids = sorted(l.strip() for l in (root/'wnids.txt').read_text().splitlines() if l.strip())
-    label = {w: i for i, w in enumerate(wnids)}
-    words = {}
-    if (root/'words.txt').exists():
-        for l in (root/'words.txt').read_text().splitlines():
-            w, _, name = l.partition('\t')
-            words[w] = name.split(',')[0].strip()
-    ftr, ytr = [], []
-    for w in wnids:
-        fs = sorted(str(f) for f in (root/'train'/w/'images').glob('*') if f.suffix.lower() in IMG_EXTS)
-        if not fs: raise ValueError(f"tinyimagenet: no training images in {root/'train'/w/'images'}")
-        ftr += fs; ytr += [label[w]] * len(fs)
-    fte, yte = [], []
-    for l in (root/'val'/'val_annotations.txt').read_text().splitlines():
-        if not l.strip(): continue
-        f, w = l.split('\t')[:2]
-        if w not in label: raise ValueError(f"tinyimagenet: val_annotations.txt names {w}, which is not in wnids.txt")
-        fte.append(str(root/'val'/'images'/f)); yte.append(label[w])
-    missing = [f for f in fte if not os.path.exists(f)]
-    if missing: raise FileNotFoundError(f"tinyimagenet: {len(missing)} validation images listed in "
-                                        f"val_annotations.txt are missing, e.g. {missing[0]}")
-    build = lambda: {'x_train': read_images(ftr, size, 3, progress), 'x_test': read_images(fte, size, 3, progress)}
-    px = cached_images(root, ftr + fte, build, {'x_train': len(ftr), 'x_test': len(fte)}, lambda f: _read_image(f, size, 'RGB'),
-                       cache=cache, size=size, kind='tinyimagenet')
-    return from_pixels('tinyimagenet', px['x_train'], ytr, px['x_test'], yte, [words.get(w, w) for w in wnids],
-                       *STATS['tinyimagenet'])
+    (ftr, ytr), (fte, yte) = _tiny_train(root, wnids), _tiny_val(root, {w: i for i, w in enumerate(wnids)})
+    px = _decode_split(root, ftr, fte, size, 3, cache, progress, dict(kind='tinyimagenet'))
+    words = _tiny_words(root)
+    return from_pixels('tinyimagenet', px['x_train'], ytr, px['x_test'], yte, [words.get(w, w) for w in wnids], *STATS['tinyimagenet'])
 
 # %% ../nbs/02_datasets.ipynb #b245096e
 _NUM_CLASSES = {'cifar10': 10, 'cifar100': 100}
@@ -330,6 +377,7 @@ def _is_class_folders(name:str, root) -> bool:
     r = Path(root).expanduser() if root is not None else default_root()/name
     return name in _NUM_CLASSES and (r/'train').is_dir() and (r/'test').is_dir()
 
+# %% ../nbs/02_datasets.ipynb #70a8c677
 def _load_cifar_folders(name:str, root, size, cache, progress) -> ImageData:
     "CIFAR-10/100 from class folders: class names from the folders, the published mean and std."
     r = Path(root).expanduser() if root is not None else default_root()/name
@@ -343,6 +391,16 @@ def _load_cifar_folders(name:str, root, size, cache, progress) -> ImageData:
 DATASETS = ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet', 'imagefolder')
 
 # %% ../nbs/02_datasets.ipynb #718131bc
+def _check_load(name:str, root, size, channels):
+    "Refuse what `load_data` cannot load, saying what would work."
+    if name not in DATASETS: raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
+    if size is not None and size < 1: raise ValueError(f"size must be a positive number of pixels, not {size}")
+    if channels is not None and name not in ('digits', 'imagefolder'):
+        raise ValueError(f"channels= applies to digits and imagefolder only; {name} images are RGB")
+    if name == 'imagefolder' and root is None:
+        raise ValueError("imagefolder needs a root (--root): a folder with train/<class>/ and test/<class>/")
+
+# %% ../nbs/02_datasets.ipynb #927376f9
 def load_data(name:str='digits', # one of `DATASETS`
               root=None, # where the files are (not used by digits); see each loader (CIFAR: batch files or class folders)
               size:int|None=None, # resize to `size` x `size`; `None`: the set's own size (digits: 32)
@@ -354,14 +412,9 @@ def load_data(name:str='digits', # one of `DATASETS`
              ) -> ImageData:
     "Load data set `name` as an `ImageData` of normalised tensors."
     name = str(name).lower()
-    if name not in DATASETS: raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
-    if size is not None and size < 1: raise ValueError(f"size must be a positive number of pixels, not {size}")
-    if channels is not None and name not in ('digits', 'imagefolder'):
-        raise ValueError(f"channels= applies to digits and imagefolder only; {name} images are RGB")
+    _check_load(name, root, size, channels)
     if name == 'digits': d = load_digits_data(size or 32, channels or 1)
-    elif name == 'imagefolder':
-        if root is None: raise ValueError("imagefolder needs a root (--root): a folder with train/<class>/ and test/<class>/")
-        d = load_imagefolder_data(root, size, channels or 3, cache, progress=progress)
+    elif name == 'imagefolder': d = load_imagefolder_data(root, size, channels or 3, cache, progress=progress)
     elif name == 'tinyimagenet': d = load_tinyimagenet_data(root, size, cache, progress)
     elif _is_class_folders(name, root): d = _load_cifar_folders(name, root, size, cache, progress)
     else: d = load_torchvision_data(name, root, download, size)

@@ -60,15 +60,20 @@ def _eval_half(self:EvalConfig) -> EvalConfig:
 EvalConfig.half = _eval_half
 
 # %% ../nbs/05_evaluate.ipynb #eb573f32
+def _eval_check_numbers(cfg:EvalConfig):
+    "Refuse counts below 1, probabilities outside [0, 1], and a learning rate, decay point or tolerance that cannot work."
+    for k in ('epochs', 'batch_size', 'runs', 'width'):
+        if getattr(cfg, k) < 1: raise ValueError(f"evaluation {k} must be at least 1, not {getattr(cfg, k)}")
+    if cfg.steps is not None and cfg.steps < 1: raise ValueError(f"evaluation steps must be at least 1, not {cfg.steps}")
+    if not 0 <= cfg.cutmix <= 1: raise ValueError(f"cutmix is a probability in [0, 1], not {cfg.cutmix}")
+    if not 0 < cfg.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {cfg.decay_at}")
+    if cfg.lr <= 0: raise ValueError(f"lr must be positive, not {cfg.lr}")
+    if cfg.converge_tol <= 0: raise ValueError(f"converge_tol is a number of points above 0, not {cfg.converge_tol}")
+
+# %% ../nbs/05_evaluate.ipynb #c05914c2
 def _eval_check(self:EvalConfig) -> EvalConfig:
     "Raise a clear error for settings that cannot work."
-    for k in ('epochs', 'batch_size', 'runs', 'width'):
-        if getattr(self, k) < 1: raise ValueError(f"evaluation {k} must be at least 1, not {getattr(self, k)}")
-    if self.steps is not None and self.steps < 1: raise ValueError(f"evaluation steps must be at least 1, not {self.steps}")
-    if not 0 <= self.cutmix <= 1: raise ValueError(f"cutmix is a probability in [0, 1], not {self.cutmix}")
-    if not 0 < self.decay_at <= 1: raise ValueError(f"decay_at must be in (0, 1], not {self.decay_at}")
-    if self.lr <= 0: raise ValueError(f"lr must be positive, not {self.lr}")
-    if self.converge_tol <= 0: raise ValueError(f"converge_tol is a number of points above 0, not {self.converge_tol}")
+    _eval_check_numbers(self)
     if self.augment is not None: parse_strategy(self.augment)
     check_precision(self.precision)
     if self.arch not in ARCHS: raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHS)}")
@@ -90,13 +95,19 @@ def make_net(data:ImageData, # the data set (channels, classes, image size)
              device=None, # where the network goes (None: `data`'s device)
             ) -> torch.nn.Module:
     "A fresh `cfg.arch` network for `data`, initialised on the CPU from `seed` (same weights on any device)."
-    C, H, W = data.shape
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        net = make_arch(cfg.arch, C, data.num_classes, H, width=cfg.width, depth=cfg.depth, norm=cfg.norm)
+        net = make_arch(cfg.arch, data.shape[0], data.num_classes, data.shape[1], width=cfg.width, depth=cfg.depth, norm=cfg.norm)
     return net.to(device if device is not None else data.device)
 
 # %% ../nbs/05_evaluate.ipynb #089a3d28
+def _cut_box(H:int, W:int, lam:float, g:torch.Generator) -> tuple:
+    "(y0, y1, x0, x1): a box of area about (1 − lam)·H·W at a random centre, clipped to the image."
+    ch, cw = int(H * math.sqrt(1 - lam)), int(W * math.sqrt(1 - lam))
+    cy, cx = (int(torch.randint(n, (1,), generator=g, device=g.device)) for n in (H, W))
+    return max(cy - ch // 2, 0), min(cy + ch // 2, H), max(cx - cw // 2, 0), min(cx + cw // 2, W)
+
+# %% ../nbs/05_evaluate.ipynb #74a285f5
 def cutmix(x:torch.Tensor, # a batch of images (N, C, H, W)
            g:torch.Generator, # source of randomness, on the batch's device
           ) -> tuple:
@@ -104,9 +115,7 @@ def cutmix(x:torch.Tensor, # a batch of images (N, C, H, W)
     N, _, H, W = x.shape
     lam = torch.rand(1, generator=g, device=g.device).item()                 # Beta(1, 1)
     perm = torch.randperm(N, generator=g, device=g.device).to(x.device)
-    ch, cw = int(H * math.sqrt(1 - lam)), int(W * math.sqrt(1 - lam))
-    cy, cx = (int(torch.randint(n, (1,), generator=g, device=g.device)) for n in (H, W))
-    y0, y1, x0, x1 = max(cy - ch // 2, 0), min(cy + ch // 2, H), max(cx - cw // 2, 0), min(cx + cw // 2, W)
+    y0, y1, x0, x1 = _cut_box(H, W, lam, g)
     x = x.clone(); x[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
     return x, perm, 1 - (y1 - y0) * (x1 - x0) / (H * W)
 
@@ -120,6 +129,7 @@ def _loss(fwd, # the network's forward (compiled or not)
         return kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
     with autocast(cfg.precision, device): return F.cross_entropy(fwd(xb), yb)
 
+# %% ../nbs/05_evaluate.ipynb #a582d63b
 def _step_range(total:int, pbar, label:str):
     "range(total), shown as a child bar of `pbar` when there is one."
     if pbar is None: return range(total)
@@ -255,6 +265,16 @@ def at_resolution(x:torch.Tensor, # images (N, C, H, W)
     return F.interpolate(F.adaptive_avg_pool2d(x, size), size=x.shape[-2:], mode='bilinear', align_corners=False)
 
 # %% ../nbs/05_evaluate.ipynb #3e61573b
+def _check_set(x:torch.Tensor, y:torch.Tensor, data:ImageData):
+    "Refuse images of another shape than `data`'s, a label count that differs, non-finite pixels or labels out of range."
+    if x.ndim != 4 or tuple(x.shape[1:]) != data.shape:
+        raise ValueError(f"images must have shape (N, {', '.join(map(str, data.shape))}) to match {data.name}, got {tuple(x.shape)}")
+    if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
+    check_finite('the images to evaluate', x, hint='they come from a diverged condensation; condense them again')
+    if len(y) and (y.min() < 0 or y.max() >= data.num_classes):
+        raise ValueError(f"labels must lie in 0..{data.num_classes - 1}, got {int(y.min())}..{int(y.max())}")
+
+# %% ../nbs/05_evaluate.ipynb #14305849
 def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `data`
              y:torch.Tensor, # labels (N,)
              data:ImageData, # the real data set: test split, classes, shape
@@ -265,13 +285,7 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
              label:str='evaluation', # names the stage in the progress bars
             ) -> EvalResult:
     "Train `cfg.runs` fresh ConvNets on (x, y) and test them on `data`'s test split."
-    if x.ndim != 4 or tuple(x.shape[1:]) != data.shape:
-        raise ValueError(f"images must have shape (N, {', '.join(map(str, data.shape))}) to match {data.name}, "
-                         f"got {tuple(x.shape)}")
-    if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
-    check_finite('the images to evaluate', x, hint='they come from a diverged condensation; condense them again')
-    if len(y) and (y.min() < 0 or y.max() >= data.num_classes):
-        raise ValueError(f"labels must lie in 0..{data.num_classes - 1}, got {int(y.min())}..{int(y.max())}")
+    _check_set(x, y, data)
     return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)
 
 # %% ../nbs/05_evaluate.ipynb #2eb0d201

@@ -74,12 +74,17 @@ class MatchConfig:
     class_step:bool = False     # step the optimiser after every class's term (IDC), not once after all K classes
 
 # %% ../nbs/08_matching.ipynb #38560de9
+def _match_check_numbers(cfg:MatchConfig):
+    "Refuse counts below 1, negative step counts and a CutMix probability outside [0, 1]."
+    for k in ('iters', 'inner', 'batch_real', 'batch_syn', 'net_batch', 'width', 'checkpoint_every'):
+        if getattr(cfg, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(cfg, k)}")
+    if cfg.net_steps < 0 or cfg.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
+    if not 0 <= cfg.net_cutmix <= 1: raise ValueError(f"net_cutmix is a probability in [0, 1], not {cfg.net_cutmix}")
+
+# %% ../nbs/08_matching.ipynb #289c9c72
 def _match_check(self:MatchConfig) -> MatchConfig:
     "Raise a clear error for settings that cannot work."
-    for k in ('iters', 'inner', 'batch_real', 'batch_syn', 'net_batch', 'width', 'checkpoint_every'):
-        if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
-    if self.net_steps < 0 or self.warm_start < 0: raise ValueError("net_steps and warm_start cannot be negative")
-    if not 0 <= self.net_cutmix <= 1: raise ValueError(f"net_cutmix is a probability in [0, 1], not {self.net_cutmix}")
+    _match_check_numbers(self)
     if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
     check_precision(self.precision)
     if self.compile and self.norm == 'batchnorm':
@@ -87,6 +92,27 @@ def _match_check(self:MatchConfig) -> MatchConfig:
     return self
 
 MatchConfig.check = _match_check
+
+# %% ../nbs/08_matching.ipynb #f4e0dcd8
+def _class_batches(model:SyntheticSet, sampler:ClassSampler, c:int, cfg:MatchConfig, dsa:DSA, g:torch.Generator) -> tuple:
+    "(x_r, y_r, x_s, y_s) of class c: `cfg.batch_real` real images and up to `cfg.batch_syn` of its synthetic ones, one augmentation for both."
+    xr = sampler(c, cfg.batch_real)
+    i = torch.randperm(model.images_per_class, generator=g)[:cfg.batch_syn].to(model.device)
+    xs = model(torch.full_like(i, c), i)
+    xr, xs = dsa.siamese(xr, xs, generator=g)
+    return xr, torch.full((len(xr),), c, device=model.device), xs, torch.full((len(xs),), c, device=model.device)
+
+# %% ../nbs/08_matching.ipynb #d30eb539
+def _eager_term(net:ConvNet, cfg:MatchConfig):
+    "term(xr, yr, xs, ys, targets) -> L_c = Σ_l d(∇_θl CE(x_r), ∇_θl CE(x_s)) by autograd, back-propagated into `targets` (`compiled_term`'s eager twin)."
+    params = matched_params(net, cfg.fc)
+    def term(xr, yr, xs, ys, targets) -> float:
+        with autocast(cfg.precision, xr.device):
+            gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
+            gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
+        l_c = sum(layer_distance(a, b, cfg.metric) for a, b in zip(gr, gs))
+        torch.autograd.backward(l_c, inputs=targets); return l_c.item()
+    return term
 
 # %% ../nbs/08_matching.ipynb #9f90c4f5
 def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulated here
@@ -98,22 +124,9 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
                opt=None, # when given, step it after every class's term (IDC's loop); else the caller steps once
               ) -> float:
     "L = Σ_c L_c, L_c = Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): back-propagate each L_c into `model`; return L / K."
-    params, targets = matched_params(net, cfg.fc), list(model.parameters())
-    dev, G, total = model.device, model.images_per_class, 0.0
-    term = compiled_term(net, cfg) if cfg.compile else None
+    term, targets, total = (compiled_term if cfg.compile else _eager_term)(net, cfg), list(model.parameters()), 0.0
     for c in range(model.num_classes):
-        xr = sampler(c, cfg.batch_real)
-        i = torch.randperm(G, generator=g)[:cfg.batch_syn].to(dev)
-        xs = model(torch.full_like(i, c), i)
-        xr, xs = dsa.siamese(xr, xs, generator=g)
-        yr, ys = torch.full((len(xr),), c, device=dev), torch.full((len(xs),), c, device=dev)
-        if term is not None: loss = term(xr, yr, xs, ys, targets)
-        else:
-            with autocast(cfg.precision, dev):
-                gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
-                gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
-            l_c = sum(layer_distance(a, b, cfg.metric) for a, b in zip(gr, gs))
-            torch.autograd.backward(l_c, inputs=targets); loss = l_c.item()
+        loss = term(*_class_batches(model, sampler, c, cfg, dsa, g), targets)
         total += loss
         if opt is not None:                      # IDC: the next class is matched with the updated set
             if not math.isfinite(loss): return loss                    # the caller reports it; nothing was stepped
@@ -121,6 +134,19 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
     return total / model.num_classes
 
 # %% ../nbs/08_matching.ipynb #d2e33745
+def _grad_fns(template:ConvNet, dev:torch.device, metric:str, bf16:bool) -> tuple:
+    "Pure functions of the weights `w` (the other parameters `rest`), for torch.func: real -> ∇_w CE, syn -> Σ_l d(g_r,l, ∇_wl CE(x_s)), full -> ∇ CE."
+    def ce(w, rest, x, y):
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+            return F.cross_entropy(torch.func.functional_call(template, {**w, **rest}, (x,)), y)
+    def real(w, rest, x, y): return torch.func.grad(ce)(w, rest, x, y)
+    def syn(xs, w, rest, gr, ys):
+        gs = torch.func.grad(ce)(w, rest, xs, ys)
+        return sum(layer_distance(gr[k], gs[k], metric) for k in gr)
+    def full(w, x, y): return torch.func.grad(ce)(w, {}, x, y)
+    return real, syn, full
+
+# %% ../nbs/08_matching.ipynb #5755e7b9
 _COMPILED = {}   # (architecture, device, metric, fc, bf16) -> compiled (real gradient, synthetic loss and gradient, all gradients)
 
 def _compiled(net:ConvNet, cfg:MatchConfig) -> tuple:
@@ -128,19 +154,12 @@ def _compiled(net:ConvNet, cfg:MatchConfig) -> tuple:
     dev = next(net.parameters()).device
     bf16, metric = resolve_precision(cfg.precision, dev) == 'bf16', cfg.metric
     key = (repr(net), str(dev), metric, cfg.fc, bf16)
-    if key not in _COMPILED:
-        template = copy.deepcopy(net).requires_grad_(False)                 # the architecture: weights come as arguments
-        def ce(w, rest, x, y):
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
-                return F.cross_entropy(torch.func.functional_call(template, {**w, **rest}, (x,)), y)
-        def real(w, rest, x, y): return torch.func.grad(ce)(w, rest, x, y)
-        def syn(xs, w, rest, gr, ys):
-            gs = torch.func.grad(ce)(w, rest, xs, ys)
-            return sum(layer_distance(gr[k], gs[k], metric) for k in gr)
-        def full(w, x, y): return torch.func.grad(ce)(w, {}, x, y)
+    if key not in _COMPILED:                                    # the architecture: weights come as arguments
+        real, syn, full = _grad_fns(copy.deepcopy(net).requires_grad_(False), dev, metric, bf16)
         _COMPILED[key] = tuple(torch.compile(f, dynamic=False) for f in (real, torch.func.grad_and_value(syn), full))
     return _COMPILED[key]
 
+# %% ../nbs/08_matching.ipynb #298172cd
 def _first_call(f, *args):
     "`f(*args)`, with a compiler that cannot work on this machine reported in one line."
     try: return f(*args)
@@ -148,6 +167,7 @@ def _first_call(f, *args):
         raise ValueError(f"torch.compile cannot compile the matching step on this machine ({str(e).splitlines()[0][:200]}); "
                          f"leave compile off") from None
 
+# %% ../nbs/08_matching.ipynb #ad85e6ba
 def compiled_term(net:ConvNet, # the matching network of this step; only its weights are used
                   cfg:MatchConfig, # the metric and precision the term is compiled for
                  ):
@@ -161,6 +181,24 @@ def compiled_term(net:ConvNet, # the matching network of this step; only its wei
         torch.autograd.backward(xs, dxs, inputs=targets)
         return loss.item()
     return term
+
+# %% ../nbs/08_matching.ipynb #a257dc0d
+def _soft_cutmix(xb:torch.Tensor, yb:torch.Tensor, k:int, p:float, gm:torch.Generator) -> tuple:
+    "(x, soft targets): 1_y, and with probability p CutMix's x̃ with kept·1_y + (1 − kept)·1_y[perm], so CE(f(x̃), ·) is its mixed loss."
+    yb = F.one_hot(yb, k).float()
+    if torch.rand(1, generator=gm).item() < p:
+        xb, perm, kept = cutmix(xb, gm); yb = kept * yb + (1 - kept) * yb[perm]
+    return xb, yb
+
+# %% ../nbs/08_matching.ipynb #f573b0a7
+def _backward(net:ConvNet, xb:torch.Tensor, yb:torch.Tensor, full, precision:str):
+    "Put ∇_θ CE(net(xb), yb) in the parameters' `.grad`: by the compiled `full` when given, else by autograd."
+    if full is not None:
+        grads = _first_call(full, {n: p.detach() for n, p in net.named_parameters()}, xb, yb)
+        for n, p in net.named_parameters(): p.grad = grads[n]
+    else:
+        with autocast(precision, xb.device): loss = F.cross_entropy(net(xb), yb)
+        loss.backward()
 
 # %% ../nbs/08_matching.ipynb #63a04de8
 def train_net_real(net:ConvNet, # the matching network
@@ -176,17 +214,9 @@ def train_net_real(net:ConvNet, # the matching network
     for _ in range(cfg.net_steps):
         i = torch.randint(len(data.x_train), (cfg.net_batch,), generator=g).to(data.device)
         xb, yb = dsa(data.x_train[i], generator=g), data.y_train[i]
-        if cfg.net_cutmix > 0:                  # soft targets: CE(kept·1_y + (1−kept)·1_y[p]) is CutMix's mixed loss
-            yb = F.one_hot(yb, data.num_classes).float()
-            if torch.rand(1, generator=gm).item() < cfg.net_cutmix:
-                xb, p, kept = cutmix(xb, gm); yb = kept * yb + (1 - kept) * yb[p]
+        if cfg.net_cutmix > 0: xb, yb = _soft_cutmix(xb, yb, data.num_classes, cfg.net_cutmix, gm)
         opt.zero_grad(set_to_none=True)
-        if full is not None:
-            grads = _first_call(full, {n: p.detach() for n, p in net.named_parameters()}, xb, yb)
-            for n, p in net.named_parameters(): p.grad = grads[n]
-        else:
-            with autocast(cfg.precision, data.device): loss = F.cross_entropy(net(xb), yb)
-            loss.backward()
+        _backward(net, xb, yb, full, cfg.precision)
         opt.step()
 
 # %% ../nbs/08_matching.ipynb #6edeb12a
@@ -222,22 +252,26 @@ def save_checkpoint(path, # the checkpoint file (written atomically)
                      it=it, losses=losses, fingerprint=json.dumps(fingerprint, sort_keys=True), times=times or {}), path)
 
 # %% ../nbs/08_matching.ipynb #68b52f13
+def _fields_ok(ck:dict, saved) -> bool:
+    "Whether a checkpoint's fields have the types and sizes `save_checkpoint` writes (one loss per matching step so far)."
+    it, losses, rng, times = ck.get('it'), ck.get('losses'), ck.get('rng'), ck.get('times', {})   # no times: written before they were kept
+    return (isinstance(saved, dict) and {'config', 'seed', 'data', 'shapes'} <= set(saved) and isinstance(saved['config'], dict)
+            and type(it) is int and it >= 0 and isinstance(losses, list) and all(type(l) is float for l in losses)
+            and len(losses) == it * saved['config'].get('inner', -1) and isinstance(rng, torch.Tensor)
+            and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)
+            and isinstance(times, dict) and set(times) <= {'warm_start', 'matching', 'sittings', 'warm_loss'}
+            and all(type(v) in (int, float) and v >= 0 for v in times.values()))
+
+# %% ../nbs/08_matching.ipynb #56336bb9
 def _read_checkpoint(path) -> tuple:
     "(the checkpoint, its fingerprint) read from `path` and checked field by field; a clear error for anything else."
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
     if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint':
         raise ValueError(f"{path} is not a hmn_nb checkpoint; delete it or choose another output folder")
-    damaged = ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over")
     try: saved = json.loads(ck['fingerprint'])
-    except (KeyError, TypeError, ValueError): raise damaged from None
-    it, losses, rng, times = ck.get('it'), ck.get('losses'), ck.get('rng'), ck.get('times', {})   # no times: written before they were kept
-    if not (isinstance(saved, dict) and {'config', 'seed', 'data', 'shapes'} <= set(saved) and isinstance(saved['config'], dict)
-            and type(it) is int and it >= 0 and isinstance(losses, list) and all(type(l) is float for l in losses)
-            and len(losses) == it * saved['config'].get('inner', -1) and isinstance(rng, torch.Tensor)
-            and rng.dtype == torch.uint8 and isinstance(ck.get('model'), dict) and isinstance(ck.get('opt'), dict)
-            and isinstance(times, dict) and set(times) <= {'warm_start', 'matching', 'sittings', 'warm_loss'}
-            and all(type(v) in (int, float) and v >= 0 for v in times.values())): raise damaged
+    except (KeyError, TypeError, ValueError): saved = None
+    if not _fields_ok(ck, saved): raise ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over")
     for k, v in (('precision', 'fp32'), ('compile', False), ('class_step', False), ('net_cutmix', 0.0)):
         saved['config'].setdefault(k, v)                                                # written before these existed
     check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
@@ -294,12 +328,49 @@ def _matching_net(data:ImageData, cfg:MatchConfig, g:torch.Generator) -> tuple:
         net = ConvNet(data.shape[0], data.num_classes, data.shape[1], width=cfg.width, depth=cfg.depth, norm=cfg.norm).to(data.device)
     return net, torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.9, weight_decay=5e-4)
 
+# %% ../nbs/08_matching.ipynb #0554fb7b
 def _matching_bar(start:int, cfg:MatchConfig, progress:bool):
     "The outer iterations still to run, as a progress bar when shown."
     if not progress: return range(start, cfg.iters)
     bar = progress_bar(range(start, cfg.iters), total=cfg.iters - start); bar.prefix = 'matching:'
     if cfg.compile: bar.comment = 'matching: compiling the matching step (once per process; one to two minutes on a CPU)'
     return bar
+
+# %% ../nbs/08_matching.ipynb #bddc4e64
+def _warm(model:SyntheticSet, data:ImageData, cfg:MatchConfig, seed:int, start:int, before:dict, progress:bool) -> float:
+    "Warm-start an HMN on a fresh run (deterministic from `seed`: safe to redo); return its seconds. Its final MSE goes to `before`."
+    if start: return before.get('warm_start', 0.0)                    # a resumed run does not redo its warm start
+    t = time.time()
+    if cfg.warm_start and isinstance(model, HMN):
+        fit = warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
+        before['warm_loss'] = statistics.fmean(fit[-10:])             # the reconstruction MSE it ended at
+    return time.time() - t
+
+# %% ../nbs/08_matching.ipynb #ec1de59c
+def _spent(before:dict, warm:float, t:float) -> dict:
+    "The seconds of warm start and matching, this sitting's (matching since `t`) added to the earlier sittings' in `before`."
+    return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1,
+                **{k: before[k] for k in ('warm_loss',) if k in before})
+
+# %% ../nbs/08_matching.ipynb #ce46a495
+def _report_times(times:dict, now:dict, before:dict, start:int):
+    "Fill `times` from `now` (see `_spent`); a resumed run also says how many sittings it took and what the earlier ones cost."
+    times.update({k: now[k] for k in ('warm_start', 'matching', 'warm_loss') if k in now})
+    if start: times.update(sittings=now['sittings'], earlier_sittings=before.get('warm_start', 0.0) + before.get('matching', 0.0))
+
+# %% ../nbs/08_matching.ipynb #5ee42804
+def _matching_step(model:SyntheticSet, net:ConvNet, sampler:ClassSampler, cfg:MatchConfig, dsa:DSA, g:torch.Generator, opt) -> float:
+    "One matching step and its optimiser step(s): after every class (`cfg.class_step`, IDC) or once after all; none if it diverged."
+    opt.zero_grad(set_to_none=True)
+    loss = match_step(model, net, sampler, cfg, dsa, g, opt if cfg.class_step else None)
+    if not cfg.class_step and math.isfinite(loss): opt.step()
+    return loss
+
+# %% ../nbs/08_matching.ipynb #6abdf64f
+def _show_step(bar, it:int, step:int, cfg:MatchConfig, loss:float, start:int):
+    "Put the step and its loss on the progress bar."
+    bar.comment = f'matching: network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {loss:.3f}'
+    bar.update(it - start)                                          # redraw with the new loss
 
 # %% ../nbs/08_matching.ipynb #e1e35948
 def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet), on its device
@@ -314,40 +385,23 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     "Train `model` by gradient matching against `data`; return the mean matching loss of every matching step."
     cfg = (cfg or MatchConfig()).check()
     cfg = replace(cfg, precision=resolve_precision(cfg.precision, data.device))     # a checkpoint records what runs
-    g = torch.Generator().manual_seed(seed)
-    opt = make_optimizer(model, cfg)
-    fp = _fingerprint(model, cfg, seed, data)
+    g, opt, fp = torch.Generator().manual_seed(seed), make_optimizer(model, cfg), _fingerprint(model, cfg, seed, data)
     start, losses, before = _resume(checkpoint, model, opt, g, fp, cfg.iters)   # before: the seconds of earlier sittings
-    saved, t = start, time.time()                                     # the last network whose state is on disk
-    if start == 0 and cfg.warm_start and isinstance(model, HMN):     # deterministic, from `seed`: safe to redo
-        fit = warm_start(model, data, cfg.warm_start, seed=seed, progress=progress)
-        before['warm_loss'] = statistics.fmean(fit[-10:])             # the reconstruction MSE it ended at
-    warm = before.get('warm_start', 0.0) if start else time.time() - t         # a resumed run does not redo its warm start
-    t = time.time()
-    def spent() -> dict:                                              # the seconds of this sitting and the earlier ones
-        return dict(warm_start=warm, matching=before.get('matching', 0.0) + time.time() - t, sittings=before.get('sittings', 0) + 1,
-                    **{k: before[k] for k in ('warm_loss',) if k in before})
-    sampler = ClassSampler(data.x_train, data.y_train, data.num_classes, g)
+    saved, warm = start, _warm(model, data, cfg, seed, start, before, progress)   # saved: the last network whose state is on disk
+    t, sampler = time.time(), ClassSampler(data.x_train, data.y_train, data.num_classes, g)
     dsa, bar = DSA(cfg.augment), _matching_bar(start, cfg, progress)
     for it in bar:
         net, net_opt = _matching_net(data, cfg, g)                    # a fresh network, its weights drawn from g
         gm = torch.Generator().manual_seed(seed * 1_000_003 + it) if cfg.net_cutmix else None   # CutMix's own draws
         for step in range(cfg.inner):
-            opt.zero_grad(set_to_none=True)
-            losses.append(match_step(model, net, sampler, cfg, dsa, g, opt if cfg.class_step else None))
+            losses.append(_matching_step(model, net, sampler, cfg, dsa, g, opt))
             if not math.isfinite(losses[-1]): raise Diverged(f"matching diverged at network {it + 1}, step {step + 1} "
                                                              f"(loss {losses[-1]}); {_diverged_hint(checkpoint, saved)}")
-            if not cfg.class_step: opt.step()
-            if progress:
-                bar.comment = f'matching: network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {losses[-1]:.3f}'
-                bar.update(it - start)                                          # redraw with the new loss
+            if progress: _show_step(bar, it, step, cfg, losses[-1], start)
             if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g, gm)
         check_finite(f'the set after network {it + 1}', *model.parameters(), hint=_diverged_hint(checkpoint, saved))
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
-            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp, spent()); saved = it + 1
+            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp, _spent(before, warm, t)); saved = it + 1
         if callback is not None: callback(it + 1, losses)
-    if times is not None:
-        now = spent()
-        times.update({k: now[k] for k in ('warm_start', 'matching', 'warm_loss') if k in now})
-        if start: times.update(sittings=now['sittings'], earlier_sittings=before.get('warm_start', 0.0) + before.get('matching', 0.0))
+    if times is not None: _report_times(times, _spent(before, warm, t), before, start)
     return losses

@@ -48,18 +48,22 @@ class RunConfig:
     overrides:dict = field(default_factory=dict)   # settings changed from the recipe, as given
 
 # %% ../nbs/11_pipeline.ipynb #0484c7fe
+def _check_data_and_seed(cfg:RunConfig):
+    "Refuse an unknown data set or method, a budget or seed that is not a whole number in range, and root or download where they do not apply."
+    if cfg.dataset not in DATASETS: raise ValueError(f"unknown data set {cfg.dataset!r}; known: {', '.join(DATASETS)}")
+    if cfg.method not in METHODS: raise ValueError(f"unknown method {cfg.method!r}; choose one of {', '.join(METHODS)}")
+    if not isinstance(cfg.ipc, int) or cfg.ipc < 1: raise ValueError(f"ipc must be a whole number of images, at least 1, not {cfg.ipc}")
+    if not isinstance(cfg.seed, int) or not 0 <= cfg.seed < 2**63: raise ValueError(f"seed must be a whole number in [0, 2^63), not {cfg.seed}")
+    if cfg.dataset == 'digits' and cfg.root is not None: raise ValueError("digits comes with hmn_nb and needs no root (--root); leave it out")
+    if cfg.download and cfg.dataset not in ('svhn', 'cifar10', 'cifar100'):
+        raise ValueError(f"download (--download) applies to svhn, cifar10 and cifar100, not {cfg.dataset}")
+
+# %% ../nbs/11_pipeline.ipynb #ea4ee4a8
 def _check_run(self:RunConfig) -> RunConfig:
     "A checked copy: clear errors for settings that cannot work, `eval.seed` set to the run's seed."
-    if self.dataset not in DATASETS: raise ValueError(f"unknown data set {self.dataset!r}; known: {', '.join(DATASETS)}")
-    if self.method not in METHODS: raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
-    if not isinstance(self.ipc, int) or self.ipc < 1: raise ValueError(f"ipc must be a whole number of images, at least 1, not {self.ipc}")
-    if not isinstance(self.seed, int) or not 0 <= self.seed < 2**63: raise ValueError(f"seed must be a whole number in [0, 2^63), not {self.seed}")
-    if self.dataset == 'digits' and self.root is not None: raise ValueError("digits comes with hmn_nb and needs no root (--root); leave it out")
-    if self.download and self.dataset not in ('svhn', 'cifar10', 'cifar100'):
-        raise ValueError(f"download (--download) applies to svhn, cifar10 and cifar100, not {self.dataset}")
-    p = self.prune.check()
-    if bad := set(self.layout) - {f.name for f in fields(HMNConfig)}:
-        raise ValueError(f"unknown layout setting {sorted(bad)[0]!r}; the layout's settings are {', '.join(f.name for f in fields(HMNConfig))}")
+    _check_data_and_seed(self)
+    p, names = self.prune.check(), [f.name for f in fields(HMNConfig)]
+    if bad := set(self.layout) - set(names): raise ValueError(f"unknown layout setting {sorted(bad)[0]!r}; the layout's settings are {', '.join(names)}")
     if self.layout and self.method != 'hmn': raise ValueError(f"layout settings shape an HMN, not a {self.method} set; leave them out")
     if self.method != 'hmn' and p.over_budget > 0:
         raise ValueError(f"over-budget condensation and pruning apply to --method hmn (its images can be removed one by one), not {self.method}")
@@ -72,6 +76,9 @@ def _config_dict(self:RunConfig) -> dict:
     "The configuration as JSON-ready nested dicts."
     return asdict(self)
 
+RunConfig.to_dict = _config_dict
+
+# %% ../nbs/11_pipeline.ipynb #d10756b5
 def run_config_from(d:dict, # a configuration as `RunConfig.to_dict` wrote it (result.json's `config`)
                    ) -> RunConfig:
     "The `RunConfig` recorded by `RunConfig.to_dict` (unknown keys are refused, missing ones take defaults)."
@@ -81,8 +88,6 @@ def run_config_from(d:dict, # a configuration as `RunConfig.to_dict` wrote it (r
         if 'prune' in kw: kw['prune'] = replace(kw['prune'], grid=tuple(kw['prune'].grid))
         return RunConfig(**kw)
     except TypeError as e: raise ValueError(f"not a recorded hmn_nb run configuration ({e})") from None
-
-RunConfig.to_dict = _config_dict
 
 # %% ../nbs/11_pipeline.ipynb #934fa943
 def build_container(cfg:RunConfig, # the run: method, IPC, over_budget, layout, seed
@@ -104,6 +109,7 @@ def _held_out(cfg:RunConfig, model:SyntheticSet, budget:int) -> bool:
     "Whether the run condenses without the validation images: an HMN over its budget, whose β is chosen on them."
     return cfg.method == 'hmn' and model.storage_floats() > budget
 
+# %% ../nbs/11_pipeline.ipynb #1f0044ba
 def condense_stage(cfg:RunConfig, # the run
                    model:SyntheticSet, # step 1's container (trained in place)
                    data:ImageData, # the data set
@@ -129,6 +135,17 @@ def _save_fig(fig, path:Path):
     try: atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format=path.suffix[1:]))
     finally: plt.close(fig)
 
+# %% ../nbs/11_pipeline.ipynb #657e8267
+def _loss_figure(losses:list, title:str):
+    "The matching loss of every step, as a figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(1, len(losses) + 1), losses, lw=0.8)
+    ax.set_xlabel('matching step'); ax.set_ylabel('matching loss (mean over classes)'); ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/11_pipeline.ipynb #d8ffc9bc
 def save_figures(out:Path, # the run's folder
                  model:SyntheticSet, # the final set
                  data:ImageData, # the data set
@@ -139,14 +156,9 @@ def save_figures(out:Path, # the run's folder
                  plan=None, # what pruning removed
                 ):
     "Write `samples.png`, and `loss.png` when there are losses, and `aum.png` when the run was pruned."
-    import matplotlib.pyplot as plt
     with torch.no_grad(): x, y = model.generate()
     _save_fig(show_grid(x, y, data, per_class=10, title=title), out/'samples.png')
-    if losses:
-        fig, ax = plt.subplots(figsize=(5, 3))
-        ax.plot(range(1, len(losses) + 1), losses, lw=0.8)
-        ax.set_xlabel('matching step'); ax.set_ylabel('matching loss (mean over classes)'); ax.set_title(title, fontsize=9)
-        fig.tight_layout(); _save_fig(fig, out/'loss.png')
+    if losses: _save_fig(_loss_figure(losses, title), out/'loss.png')
     if aum is not None: _save_fig(aum_figure(scored, aum, plan, data), out/'aum.png')
 
 # %% ../nbs/11_pipeline.ipynb #21783fe8
@@ -239,19 +251,24 @@ def output_folder(out, # the folder given (--out)
     return out
 
 # %% ../nbs/11_pipeline.ipynb #386af37c
+def _lock(f, out:Path):
+    "Take the exclusive lock of the open file `f` without waiting; refuse, naming the holder's pid, if another process has it."
+    try:
+        if fcntl is not None: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else: import msvcrt; msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        f.seek(0); who = f.read().strip()
+        raise ValueError(f"{out} is in use by another hmn_nb process{f' (pid {who})' if who else ''}; "
+                         f"wait for it to finish, or choose another output folder") from None
+
+# %% ../nbs/11_pipeline.ipynb #db530a4d
 @contextmanager
 def output_lock(out:Path, # the folder to lock
                ):
     "Hold an exclusive lock on folder `out` while writing there; refuse if another process holds it."
     f = open(out/'.lock', 'a+')
     try:
-        try:
-            if fcntl is not None: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            else: import msvcrt; msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            f.seek(0); who = f.read().strip()
-            raise ValueError(f"{out} is in use by another hmn_nb process{f' (pid {who})' if who else ''}; "
-                             f"wait for it to finish, or choose another output folder") from None
+        _lock(f, out)
         f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
         yield out
     finally: f.close()
@@ -290,10 +307,12 @@ def _info(cfg:RunConfig, budget:int, losses:list, match:MatchConfig, held_out:bo
                 losses=losses, match=asdict(match) if losses else None,
                 held_out_per_class=cfg.prune.val_per_class if held_out else None, root=cfg.root, size=cfg.size, argv=argv)
 
+# %% ../nbs/11_pipeline.ipynb #84b9257a
 def _keep(out:Path|None, name:str, model:SyntheticSet, data:ImageData, info:dict):
     "Save a condensed set into the run's folder (nothing without one)."
     if out is not None: save_condensed(out/name, model, data, **info)
 
+# %% ../nbs/11_pipeline.ipynb #8fe3dd04
 def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, model:SyntheticSet, match:MatchConfig, losses:list,
             report:dict|None, ev:EvalResult, clock:_Clock, device:torch.device, argv:list|None) -> RunResult:
     "The `RunResult` of a finished run."
@@ -308,13 +327,25 @@ def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, mode
         seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
         threads=torch.get_num_threads(), hardware=describe_device(device), model=model)
 
+# %% ../nbs/11_pipeline.ipynb #08978b7c
+def _load(cfg:RunConfig, device:torch.device, progress:bool, data:ImageData|None=None) -> ImageData:
+    "The run's data set on `device`: `data` when given, else loaded as `cfg` says."
+    say(progress, f"loading {cfg.dataset}")
+    if data is not None: return data.to(device)
+    return load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, device=device, progress=progress)
+
+# %% ../nbs/11_pipeline.ipynb #077dc985
+def _final_evaluation(model:SyntheticSet, data:ImageData, cfg:RunConfig, device:torch.device, progress:bool) -> EvalResult:
+    "Step 5: `cfg.eval.runs` fresh networks trained on the set `model` decodes, tested on the real test split."
+    say(progress, f"evaluation: {cfg.eval.runs} fresh networks")
+    with torch.no_grad(): x, y = model.generate()
+    return evaluate(x, y, data, cfg.eval, device, progress=progress)
+
 # %% ../nbs/11_pipeline.ipynb #0d33a9e1
 def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
     "`run` once its output folder is claimed: the five steps, each timed, each set saved as soon as it exists."
     clock = _Clock()
-    with clock('load'):
-        say(progress, f"loading {cfg.dataset}")
-        data = data.to(device) if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, device=device, progress=progress)
+    with clock('load'): data = _load(cfg, device, progress, data)
     budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
     model = build_container(cfg, data)                                                  # 1. the container, (1 + p) IPC
     over = model.storage_floats() > budget
@@ -325,10 +356,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     with clock('prune'): pruned, report, aum, plan = prune_stage(model, data, budget, cfg.prune, cfg.eval, cfg.seed, progress)  # 3-4.
     if report: report['validation_held_out'] = True                                  # see `held_out`
     _keep(out, 'condensed.pt', pruned, data, {**info, 'prune': report})
-    say(progress, f"evaluation: {cfg.eval.runs} fresh networks")
-    with clock('evaluate'):
-        with torch.no_grad(): x, y = pruned.generate()
-        ev = evaluate(x, y, data, cfg.eval, device, progress=progress)                   # 5. fresh networks on the set
+    with clock('evaluate'): ev = _final_evaluation(pruned, data, cfg, device, progress)   # 5. fresh networks on the set
     if report: clock.stages.update(aum=report['aum_seconds'], beta_search=report['seconds'] - report['aum_seconds'])
     res = _result(cfg, data, budget, model, pruned, match, losses, report, ev, clock, device, argv)
     if out is not None:
@@ -337,6 +365,18 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     return res
 
 # %% ../nbs/11_pipeline.ipynb #2715d9ca
+def _first_new(out) -> Path|None:
+    "The first folder on the way to `out` that does not exist yet (what a run creates), or None."
+    d = Path(out).expanduser().absolute()
+    return next((a for a in reversed([d, *d.parents]) if not a.exists()), None)
+
+# %% ../nbs/11_pipeline.ipynb #ee0250bf
+def _as_run(cfg:RunConfig, device:torch.device) -> RunConfig:
+    "`cfg` with the precisions that will run on `device` (never 'auto'), as they are recorded."
+    return replace(cfg, match=replace(cfg.match, precision=resolve_precision(cfg.match.precision, device)),
+                   eval=replace(cfg.eval, precision=resolve_precision(cfg.eval.precision, device)))
+
+# %% ../nbs/11_pipeline.ipynb #d79aad1d
 def run(cfg:RunConfig, # the whole run
         out=None, # folder for the files (condensed set, pictures, checkpoint, result.json); None: write nothing
         fresh:bool=False, # start over: remove an earlier run's files from `out` (else a checkpoint is resumed)
@@ -346,15 +386,14 @@ def run(cfg:RunConfig, # the whole run
        ) -> RunResult:
     "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
     cfg, device = cfg.check(), get_device(cfg.device)                # both checked before any folder is made
-    cfg = replace(cfg, match=replace(cfg.match, precision=resolve_precision(cfg.match.precision, device)),   # recorded as run
-                  eval=replace(cfg.eval, precision=resolve_precision(cfg.eval.precision, device)))
+    cfg = _as_run(cfg, device)
     if out is None: return _run(cfg, device, None, progress, argv, data)
-    d = Path(out).expanduser().absolute()
-    top = next((a for a in reversed([d, *d.parents]) if not a.exists()), None)     # the first folder the run creates
+    top = _first_new(out)
     try:
         with output_lock(output_folder(out)) as o:
             claim_output(o, fresh, cfg.method)
             return _run(cfg, device, o, progress, argv, data)
     except BaseException:                             # failed before writing anything: leave the file system as found
-        if top is not None and top.is_dir() and [f for f in top.rglob('*') if not f.is_dir()] == [d/'.lock']: shutil.rmtree(top)
+        lock = Path(out).expanduser().absolute()/'.lock'
+        if top is not None and top.is_dir() and [f for f in top.rglob('*') if not f.is_dir()] == [lock]: shutil.rmtree(top)
         raise

@@ -28,12 +28,19 @@ def removals_needed(model:HMN, # the over-budget HMN
     if excess <= 0: return 0
     k = math.ceil(excess / (model.num_classes * model.cfg.instance_floats))
     if k >= model.images_per_class:
-        raise ValueError(f"pruning cannot reach the budget: the shared parts alone exceed it by "
-                         f"{model.storage_floats() - budget - model.images_per_class * model.num_classes * model.cfg.instance_floats:,} floats")
+        raise ValueError(f"pruning cannot reach the budget: the shared parts alone exceed it by {excess - model.images_per_class * model.num_classes * model.cfg.instance_floats:,} floats")
     return k
 
 # %% ../nbs/10_prune.ipynb #45f29fd9
 STRATEGIES = ('double-end', 'easy', 'hard', 'random', 'none')
+
+# %% ../nbs/10_prune.ipynb #1484055e
+def _removal_order(aum:torch.Tensor, strategy:str, beta:float, k:int, seed:int) -> tuple:
+    "(order (K, G), hard): each class's images in the order removal takes them from both ends, and how many go from the front."
+    if strategy == 'random':
+        return torch.stack([torch.randperm(aum.shape[1], generator=torch.Generator().manual_seed(seed + c)) for c in range(aum.shape[0])]), 0
+    order = aum.detach().cpu().argsort(dim=1, stable=True)               # ascending AUM: hardest first
+    return order, {'double-end': math.floor(beta * k), 'easy': 0, 'hard': k, 'none': 0}[strategy]
 
 # %% ../nbs/10_prune.ipynb #7061bd5c
 def prune_plan(aum:torch.Tensor, # (K, G) AUM of every image
@@ -45,15 +52,9 @@ def prune_plan(aum:torch.Tensor, # (K, G) AUM of every image
     "Per class, remove the ⌊βk⌋ lowest-AUM (hard) and the k − ⌊βk⌋ highest-AUM (easy) images: the indices kept (K, G − k) and removed."
     if strategy not in STRATEGIES: raise ValueError(f"unknown pruning {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if not 0 <= beta <= 1: raise ValueError(f"beta is a fraction of the removals, in [0, 1], not {beta}")
-    K, G = aum.shape
-    if strategy == 'none': k = 0
+    G, k = aum.shape[1], 0 if strategy == 'none' else k
     if not 0 <= k < G: raise ValueError(f"cannot remove {k} of {G} images per class")
-    if strategy == 'random':
-        order = torch.stack([torch.randperm(G, generator=torch.Generator().manual_seed(seed + c)) for c in range(K)])
-        hard = 0
-    else:
-        order = aum.detach().cpu().argsort(dim=1, stable=True)               # ascending AUM: hardest first
-        hard = {'double-end': math.floor(beta * k), 'easy': 0, 'hard': k, 'none': 0}[strategy]
+    order, hard = _removal_order(aum, strategy, beta, k, seed)
     keep = order[:, hard:G - (k - hard)].sort(dim=1).values
     return dict(keep=keep, removed_hard=order[:, :hard], removed_easy=order[:, G - (k - hard):],
                 hard_per_class=hard, easy_per_class=k - hard)
@@ -118,6 +119,13 @@ def held_out(data:ImageData, # the data set
 # %% ../nbs/10_prune.ipynb #b6fb8741
 BETA_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)
 
+# %% ../nbs/10_prune.ipynb #c5f6bc3a
+def _score_beta(model:HMN, aum:torch.Tensor, budget:int, beta:float, val:ImageData, cfg:EvalConfig, progress:bool) -> EvalResult:
+    "The accuracy on `val` of networks trained on `model` pruned double-end at `beta`."
+    pruned, _ = prune(model, aum, budget, 'double-end', beta)
+    with torch.no_grad(): x, y = pruned.generate()
+    return evaluate(x, y, val, cfg, progress=progress, label=f'β candidate {beta}')
+
 # %% ../nbs/10_prune.ipynb #5fda3bb3
 def choose_beta(model:HMN, # the over-budget HMN
                 aum:torch.Tensor, # AUM of every image, (K, G)
@@ -129,17 +137,12 @@ def choose_beta(model:HMN, # the over-budget HMN
                 progress:bool=False, # progress bars
                ) -> dict:
     "Score double-end pruning at every β of `grid` on a validation split; return the grid, scores and best β."
-    val = validation_data(data, val_per_class)
-    cfg = cfg or EvalConfig(runs=2)
+    val, cfg = validation_data(data, val_per_class), cfg or EvalConfig(runs=2)
     k, scores, seen = removals_needed(model, budget), [], {}
     for beta in grid:
         hard = prune_plan(aum, k, 'double-end', beta)['hard_per_class']
-        if hard not in seen:                        # β values that remove the same images share one evaluation
-            pruned, _ = prune(model, aum, budget, 'double-end', beta)
-            with torch.no_grad(): x, y = pruned.generate()
-            seen[hard] = evaluate(x, y, val, cfg, progress=progress, label=f'β candidate {beta}')
-        r = seen[hard]
-        scores.append(dict(beta=beta, hard_per_class=hard, acc_mean=r.mean, acc_std=r.std, accs=r.accs))
+        if hard not in seen: seen[hard] = _score_beta(model, aum, budget, beta, val, cfg, progress)   # β values removing the same images share one
+        scores.append(dict(beta=beta, hard_per_class=hard, acc_mean=seen[hard].mean, acc_std=seen[hard].std, accs=seen[hard].accs))
     best = max(scores, key=lambda s: (s['acc_mean'], -s['beta']))
     return dict(beta=best['beta'], grid=scores, val_images=len(val.x_test), eval=asdict(cfg.resolve(data.name)))
 
@@ -165,8 +168,8 @@ def _prune_check(self:PruneConfig) -> PruneConfig:
     "Raise a clear error for settings that cannot work."
     if not 0 <= self.over_budget <= 10: raise ValueError(f"over_budget is a fraction in [0, 10], not {self.over_budget}")
     if self.strategy not in STRATEGIES: raise ValueError(f"unknown pruning {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
-    if self.beta is not None and not 0 <= self.beta <= 1: raise ValueError(f"beta is a fraction in [0, 1], not {self.beta}")
-    if self.beta is not None and self.strategy != 'double-end': raise ValueError(f"beta applies to double-end pruning, not {self.strategy}")
+    if self.beta is not None and not (0 <= self.beta <= 1 and self.strategy == 'double-end'):
+        raise ValueError(f"beta is a fraction in [0, 1] and applies to double-end pruning only, not {self.beta} with {self.strategy} pruning")
     for k in ('aum_epochs', 'beta_runs', 'val_per_class'):
         if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
     if not 0 < self.beta_steps <= 1: raise ValueError(f"beta_steps is a fraction in (0, 1], not {self.beta_steps}")
@@ -254,6 +257,27 @@ def prune_every_way(model:HMN, # the over-budget HMN
     "{strategy: (pruned model, report)} for every strategy of `ABLATION`, each to `budget`."
     return {s: prune(model, aum, budget, s, beta if s == 'double-end' else 0.0, seed=seed) for s in ABLATION}
 
+# %% ../nbs/10_prune.ipynb #9997bf06
+def _framed(ax, im:torch.Tensor, color:str|None, title:str):
+    "Show image `im` (C, H, W), in [0, 1], on `ax` without ticks, framed in `color` (None: no frame)."
+    ax.set_xticks([]); ax.set_yticks([])
+    ax.imshow(im[0] if im.shape[0] == 1 else im.permute(1, 2, 0), cmap='gray', vmin=0, vmax=1)
+    for sp in ax.spines.values(): sp.set_visible(color is not None); sp.set_color(color or 'k'); sp.set_linewidth(2.5)
+    ax.set_title(title, fontsize=6)
+
+# %% ../nbs/10_prune.ipynb #40e13ecd
+def _aum_row(axs, model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData, c:int, cols:int):
+    "Class c's images on the axes `axs`, lowest AUM first (the middle left out when they do not fit), pruned ones framed."
+    order = aum[c].argsort()
+    show = torch.cat([order[:cols // 2], order[-(cols - cols // 2):]]) if model.images_per_class > cols else order
+    with torch.no_grad(): x = data.denorm(model(torch.full_like(show, c).to(model.device), show.to(model.device))).cpu()
+    hard, easy = set(plan['removed_hard'][c].tolist()), set(plan['removed_easy'][c].tolist())
+    for j, ax in enumerate(axs):
+        if j >= len(show): ax.set_xticks([]); ax.set_yticks([]); ax.axis('off'); continue
+        i = int(show[j])
+        _framed(ax, x[j], 'red' if i in hard else 'blue' if i in easy else None, f'{float(aum[c, i]):.1f}')
+    axs[0].set_ylabel(str(data.classes[c])[:10], rotation=0, ha='right', va='center', fontsize=8)
+
 # %% ../nbs/10_prune.ipynb #6b51bf97
 def aum_figure(model:SyntheticSet, # the synthetic set whose images were scored
                aum:torch.Tensor, # AUM of every image, (K, G)
@@ -266,24 +290,10 @@ def aum_figure(model:SyntheticSet, # the synthetic set whose images were scored
     "Images of each class in `classes` sorted by AUM (hardest first); pruned ones framed (red: hard, blue: easy)."
     import matplotlib.pyplot as plt
     classes = list(range(min(3, model.num_classes))) if classes is None else list(classes)
-    G = model.images_per_class
-    cols = min(per_row, G)
+    cols = min(per_row, model.images_per_class)
     fig, axs = plt.subplots(len(classes), cols, figsize=(cols * scale, len(classes) * (scale + 0.25)), squeeze=False)
-    for r, c in enumerate(classes):
-        order = aum[c].argsort()
-        show = torch.cat([order[:cols // 2], order[-(cols - cols // 2):]]) if G > cols else order
-        with torch.no_grad(): x = data.denorm(model(torch.full_like(show, c).to(model.device), show.to(model.device))).cpu()
-        hard, easy = set(plan['removed_hard'][c].tolist()), set(plan['removed_easy'][c].tolist())
-        for j, ax in enumerate(axs[r]):
-            ax.set_xticks([]); ax.set_yticks([])
-            if j >= len(show): ax.axis('off'); continue
-            i = int(show[j]); im = x[j]
-            ax.imshow(im[0] if im.shape[0] == 1 else im.permute(1, 2, 0), cmap='gray', vmin=0, vmax=1)
-            color = 'red' if i in hard else 'blue' if i in easy else None
-            for sp in ax.spines.values(): sp.set_visible(color is not None); sp.set_color(color or 'k'); sp.set_linewidth(2.5)
-            ax.set_title(f'{float(aum[c, i]):.1f}', fontsize=6)
-        axs[r][0].set_ylabel(str(data.classes[c])[:10], rotation=0, ha='right', va='center', fontsize=8)
-    fig.suptitle('images by AUM, hardest first' + (' (middle omitted)' if G > cols else '') +
+    for r, c in enumerate(classes): _aum_row(axs[r], model, aum, plan, data, c, cols)
+    fig.suptitle('images by AUM, hardest first' + (' (middle omitted)' if model.images_per_class > cols else '') +
                  ': red = removed as hard, blue = removed as easy', fontsize=8)
     fig.tight_layout()
     return fig

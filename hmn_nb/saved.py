@@ -25,22 +25,28 @@ __all__ = ['WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved',
            'print_ablation', 'ablation_saved']
 
 # %% ../nbs/13_saved.ipynb #ca87a5b6
+def _run_files(p:Path) -> tuple:
+    "(condensed file, result.json that may record it) of a run folder or a condensed file."
+    hint = "give the --out folder of an hmn_nb condense run or a condensed file"
+    if p.is_dir():
+        if not (p/'condensed.pt').exists(): raise ValueError(f"{p} holds no condensed.pt; {hint}")
+        return p/'condensed.pt', p/'result.json'
+    if p.exists(): return p, p.parent/'result.json'
+    raise FileNotFoundError(f"{p} does not exist; {hint}")
+
+# %% ../nbs/13_saved.ipynb #a3ab5945
 def read_run(path, # a run's folder, or a condensed file
             ) -> tuple:
     "(condensed file, the result.json beside it or None, the recorded result or None) for a run folder or a condensed file."
-    p = Path(path).expanduser()
-    if p.is_dir():
-        f, rj = p/'condensed.pt', p/'result.json'
-        if not f.exists(): raise ValueError(f"{p} holds no condensed.pt; give the --out folder of an hmn_nb condense run or a condensed file")
-    elif p.exists(): f, rj = p, p.parent/'result.json'
-    else: raise FileNotFoundError(f"{p} does not exist; give the --out folder of an hmn_nb condense run or a condensed file")
-    if rj is None or not rj.exists(): return f, None, None
+    f, rj = _run_files(Path(path).expanduser())
+    if not rj.exists(): return f, None, None
     try: result = json.loads(rj.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{rj} is not valid JSON ({e}); it was not written by hmn_nb") from None
     if not isinstance(result, dict) or not {'budget_floats', 'dataset', 'eval'} <= set(result):
         raise ValueError(f"{rj} is not an hmn_nb result (no budget_floats / dataset / eval)")
     return f, rj, result
 
+# %% ../nbs/13_saved.ipynb #3710dff5
 def _field(result:dict, key:str, kind:type, path):
     "`result[key]`, checked to be a `kind`: a clear error for a damaged result.json."
     v = result.get(key)
@@ -79,6 +85,13 @@ def _data_for(cond, recorded:dict, root, device, progress:bool) -> ImageData:
     return data
 
 # %% ../nbs/13_saved.ipynb #a78e7e33
+def _append_beside(f:Path, rec:dict):
+    "Add an evaluation record to the file of evaluations beside the condensed file `f` (a set that is not a run's own)."
+    side = f.with_name(f.name + '.evaluations.json')
+    prev = json.loads(side.read_text()) if side.exists() else {'evaluations': []}
+    prev['evaluations'].append(rec); write_json(prev, side)
+
+# %% ../nbs/13_saved.ipynb #719f4bf5
 def evaluate_saved(path, # a run folder or a condensed file
                    changes:dict|None=None, # `EvalConfig` settings to change from the recorded ones (runs, steps, epochs, ...)
                    root=None, # where the data set is, when not where it was (or not recorded)
@@ -97,11 +110,29 @@ def evaluate_saved(path, # a run folder or a condensed file
         x, y = cond.images(dev)
         rec = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress), file=f.name, changes=changes)
         if own: write_result(replace(res, evaluations=res.evaluations + [rec]), rj.parent)
-        else:
-            side = f.with_name(f.name + '.evaluations.json')
-            prev = json.loads(side.read_text()) if side.exists() else {'evaluations': []}
-            prev['evaluations'].append(rec); write_json(prev, side)
+        else: _append_beside(f, rec)
         return rec
+
+# %% ../nbs/13_saved.ipynb #4632e953
+def _prunable(path, f:Path, rj:Path|None, before:dict|None) -> tuple:
+    "(the file to prune, its set, the budget) of a run that can be pruned: a recorded over-budget HMN not pruned yet; else a clear error."
+    if before is None: raise ValueError(f"{path} has no result.json; give the --out folder of an hmn_nb condense run")
+    budget, d = _field(before, 'budget_floats', int, rj), f.parent
+    if before.get('prune'): raise ValueError(f"{d} is already pruned (its set before pruning is condensed-over.pt); nothing changed")
+    src = d/'condensed-over.pt' if (d/'condensed-over.pt').exists() else f     # so an interrupted prune reruns
+    cond = load_condensed(src)
+    if not isinstance(cond.model, HMN): raise ValueError(f"{src} holds a pixel set; only HMN results can be pruned")
+    if cond.model.storage_floats() <= budget:
+        raise ValueError(f"{d} is already within its budget ({cond.model.storage_floats():,} of {budget:,} floats); nothing to prune, nothing changed")
+    return src, cond, budget
+
+# %% ../nbs/13_saved.ipynb #d860a296
+def _write_pruned(d:Path, src:Path, f:Path, cond, pruned:HMN, data:ImageData, report:dict, title:str, aum, plan):
+    "Write the pruned set as condensed.pt (the set before pruning kept as condensed-over.pt) and its figures."
+    info = {**(cond.meta.get('info') or {}), 'prune': report}
+    if src == f: save_condensed(d/'condensed-over.pt', cond.model, data, **cond.meta.get('info', {}))
+    save_condensed(d/'condensed.pt', pruned, data, **info)
+    save_figures(d, pruned, data, title, info.get('losses') or [], cond.model, aum, plan)
 
 # %% ../nbs/13_saved.ipynb #11636d83
 def prune_saved(path, # a run folder holding an over-budget HMN
@@ -114,21 +145,11 @@ def prune_saved(path, # a run folder holding an over-budget HMN
     "Prune a finished run's over-budget HMN (condensed-over.pt when there is one, so an interrupted prune reruns) to its budget; evaluate, update the files."
     t0 = time.time()
     with locked_run(path) as (f, rj, before):
-        d = f.parent
-        if before is None: raise ValueError(f"{path} has no result.json; give the --out folder of an hmn_nb condense run")
-        budget = _field(before, 'budget_floats', int, rj)
-        if before.get('prune'): raise ValueError(f"{d} is already pruned (its set before pruning is condensed-over.pt); nothing changed")
-        src = d/'condensed-over.pt' if (d/'condensed-over.pt').exists() else f
-        cond = load_condensed(src)
-        if not isinstance(cond.model, HMN): raise ValueError(f"{src} holds a pixel set; only HMN results can be pruned")
-        if cond.model.storage_floats() <= budget:
-            raise ValueError(f"{d} is already within its budget ({cond.model.storage_floats():,} of {budget:,} floats); nothing to prune, nothing changed")
-        res = RunResult.from_dict(before, rj)
-        p = (p or PruneConfig()).check()
+        src, cond, budget = _prunable(path, f, rj, before)
+        res, p = RunResult.from_dict(before, rj), (p or PruneConfig()).check()
         if p.strategy == 'none': raise ValueError("pruning with strategy 'none' would change nothing; choose double-end, easy, hard or random")
         seed = _field(before, 'seed', int, rj) if seed is None else seed
-        ev = eval_with(_field(before, 'eval', dict, rj), {**(eval_changes or {}), 'seed': seed})
-        dev = get_device(device)
+        ev, dev = eval_with(_field(before, 'eval', dict, rj), {**(eval_changes or {}), 'seed': seed}), get_device(device)
         data = _data_for(cond, before, None, dev, progress)
         say(progress, "AUM scoring and pruning")
         pruned, report, aum, plan = prune_stage(cond.model.to(dev), data, budget, p, ev, seed, progress)
@@ -136,15 +157,11 @@ def prune_saved(path, # a run folder holding an over-budget HMN
         say(progress, f"evaluation: {ev.runs} fresh networks")
         with torch.no_grad(): x, y = pruned.generate()
         r = evaluate(x, y, data, ev, dev, progress=progress)
-        info = {**(cond.meta.get('info') or {}), 'prune': report}
-        if src == f: save_condensed(d/'condensed-over.pt', cond.model, data, **cond.meta.get('info', {}))
-        save_condensed(d/'condensed.pt', pruned, data, **info)
-        save_figures(d, pruned, data, f"{res.dataset}, {res.method}, IPC {res.ipc}, pruned: {r.mean:.1f} ± {r.std:.1f}%",
-                     info.get('losses') or [], cond.model, aum, plan)
+        _write_pruned(f.parent, src, f, cond, pruned, data, report, f"{res.dataset}, {res.method}, IPC {res.ipc}, pruned: {r.mean:.1f} ± {r.std:.1f}%", aum, plan)
         res = replace(res, **measured(r, pruned, budget), prune=report, seconds=time.time() - t0,
                       evaluations=res.evaluations + [evaluation_record(r, file='condensed.pt', pruned=True)],
                       before_pruning={k: before.get(k) for k in ('storage_floats', 'images_per_class', 'acc_mean', 'acc_std', 'accs')})
-        write_result(res, d)
+        write_result(res, f.parent)
         return res
 
 # %% ../nbs/13_saved.ipynb #e19ea905

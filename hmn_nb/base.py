@@ -38,6 +38,7 @@ def _cpu_model() -> str:
     simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if f' {s}' in info), None)
     return f"{model}{f' ({simd})' if simd else ''}"
 
+# %% ../nbs/00_base.ipynb #e2414397
 def describe_device(device:torch.device, # the device a result was computed on
                    ) -> str:
     "The hardware behind `device` in words, for results: the GPU's name, or the CPU's model and torch's thread count."

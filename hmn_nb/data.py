@@ -35,22 +35,20 @@ def denormalize(x:torch.Tensor, # normalised images, (N, C, H, W)
 @dataclass
 class ImageData:
     "A labelled image set: normalised float tensors `x_*` (N, C, H, W), int64 labels `y_*`, class names, mean/std."
-    name: str
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-    classes: list
-    mean: tuple
-    std: tuple
+    name:str
+    x_train:torch.Tensor; y_train:torch.Tensor   # training images (N, C, H, W), normalised; their labels (N,)
+    x_test:torch.Tensor; y_test:torch.Tensor     # test images and labels, alike
+    classes:list; mean:tuple; std:tuple          # class names by label; the per-channel normalisation
 
-    @property
-    def num_classes(self) -> int: return len(self.classes)
-    @property
-    def shape(self) -> tuple: return tuple(self.x_train.shape[1:])  # (C, H, W)
-    @property
-    def device(self) -> torch.device: return self.x_train.device
-    def denorm(self, x:torch.Tensor) -> torch.Tensor: return denormalize(x, self.mean, self.std).clamp(0, 1)
+# %% ../nbs/01_data.ipynb #cf5450a1
+ImageData.num_classes = property(lambda self: len(self.classes), doc="K, the number of classes")
+ImageData.shape = property(lambda self: tuple(self.x_train.shape[1:]), doc="(C, H, W) of an image")
+ImageData.device = property(lambda self: self.x_train.device, doc="where the tensors are")
+
+def _denorm(self:ImageData, x:torch.Tensor) -> torch.Tensor:
+    "x·σ + μ, clamped to [0, 1]: normalised images back to displayable pixels."
+    return denormalize(x, self.mean, self.std).clamp(0, 1)
+ImageData.denorm = _denorm
 
 # %% ../nbs/01_data.ipynb #fc2f0ac0
 def _data_to(self:ImageData, device) -> ImageData:
@@ -160,6 +158,28 @@ def sample_per_class(y:torch.Tensor, # labels (N,)
         out.append(i[torch.randperm(len(i), generator=generator)[:k]])
     return torch.cat(out)
 
+# %% ../nbs/01_data.ipynb #6fa04be7
+def _grid_shape(y:torch.Tensor, data:ImageData, per_class:int, max_classes:int) -> tuple:
+    "(classes shown, images per class, flat): flat when each class has one image, and the classes make one row."
+    classes = [c for c in range(data.num_classes) if (y == c).any()][:max_classes]
+    cols = max(1, min(per_class, max(int((y == c).sum()) for c in classes))) if classes else 1
+    return classes, cols, cols == 1
+
+# %% ../nbs/01_data.ipynb #c555107e
+def _blank_axes(axs):
+    "No ticks and no frame on any of the axes."
+    for ax in axs.flat:
+        ax.set_xticks([]); ax.set_yticks([])
+        for s in ax.spines.values(): s.set_visible(False)
+
+# %% ../nbs/01_data.ipynb #4571ac03
+def _class_row(row, img:torch.Tensor, idx:torch.Tensor, name:str, flat:bool):
+    "Images `img[idx]` of one class on the axes of `row`, named by a title (flat) or a row label."
+    for ax, i in zip(row, idx):
+        ax.imshow(img[i][0] if img.shape[1] == 1 else img[i].permute(1, 2, 0), cmap='gray', vmin=0, vmax=1)
+    if flat: row[0].set_title(name, fontsize=7)
+    else: row[0].set_ylabel(name, rotation=0, ha='right', va='center', fontsize=8)
+
 # %% ../nbs/01_data.ipynb #123177f1
 def show_grid(x:torch.Tensor, # normalised images (N, C, H, W)
               y:torch.Tensor, # labels (N,)
@@ -172,26 +192,13 @@ def show_grid(x:torch.Tensor, # normalised images (N, C, H, W)
     "A matplotlib figure with one row of images per class (one row of classes when each has one image)."
     import matplotlib.pyplot as plt
     x, y = x.detach().float().cpu(), y.cpu()
-    classes = [c for c in range(data.num_classes) if (y == c).any()][:max_classes]
-    cols = max(1, min(per_class, max(int((y == c).sum()) for c in classes))) if classes else 1
-    flat = cols == 1                                    # one image per class: lay the classes out in a row
+    classes, cols, flat = _grid_shape(y, data, per_class, max_classes)
     R, Cn = (1, max(1, len(classes))) if flat else (max(1, len(classes)), cols)
-    fig, axs = plt.subplots(R, Cn, figsize=(max(Cn * scale + (0 if flat else 1.2), 3.5), R * scale + (0.6 if title else 0.3)),
-                            squeeze=False)
+    fig, axs = plt.subplots(R, Cn, figsize=(max(Cn * scale + (0 if flat else 1.2), 3.5), R * scale + (0.6 if title else 0.3)), squeeze=False)
+    _blank_axes(axs)
     img = data.denorm(x)
-    for ax in axs.flat:
-        ax.set_xticks([]); ax.set_yticks([])
-        for s in ax.spines.values(): s.set_visible(False)
     for r, c in enumerate(classes):
-        idx = torch.nonzero(y == c).flatten()[:cols]
-        row = [axs[0][r]] if flat else axs[r]
-        for j, ax in enumerate(row):
-            if j < len(idx):
-                im = img[idx[j]]
-                ax.imshow(im[0] if im.shape[0] == 1 else im.permute(1, 2, 0), cmap='gray', vmin=0, vmax=1)
-        name = str(data.classes[c])[:12]
-        if flat: row[0].set_title(name, fontsize=7)
-        else: row[0].set_ylabel(name, rotation=0, ha='right', va='center', fontsize=8)
+        _class_row([axs[0][r]] if flat else axs[r], img, torch.nonzero(y == c).flatten()[:cols], str(data.classes[c])[:12], flat)
     if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig

@@ -61,32 +61,52 @@ class DSA:
 def _uniform(n, lo, hi, g): return lo + (hi - lo) * torch.rand(n, generator=g, device=g.device if g else 'cpu')
 def _randint(n, lo, hi, g): return torch.randint(lo, hi, (n,), generator=g, device=g.device if g else 'cpu')
 
-def dsa_sample(self:DSA, # the augmentation
-               n:int, # rows of parameters (1: one draw shared by a whole batch)
-               size:tuple, # (H, W) of the images they will apply to
-               generator:torch.Generator|None=None, # source of randomness; its device is where they live
-              ) -> dict:
-    "Random parameters for `n` images of side `size`, one entry per op of the strategy."
-    g, (H, W), p = generator, size, {}
-    ops = self.ops
-    geo = [o for o in ops if o in GEOMETRIC]
-    if self.single and len(geo) > 1:
-        keep = geo[int(_randint(1, 0, len(geo), g))]
-        ops = tuple(o for o in ops if o not in GEOMETRIC or o == keep)
-    if 'color' in ops:
-        p['brightness'] = _uniform(n, -0.5, 0.5, g) * self.brightness
-        p['saturation'] = _uniform(n, 0, 1, g) * self.saturation
-        p['contrast'] = _uniform(n, 0, 1, g) + self.contrast
+# %% ../nbs/04_augment.ipynb #508e80e1
+def _active_ops(self:DSA, g) -> tuple:
+    "The strategy's ops; with `single` (IDC), one geometric op drawn to stand for all of them."
+    geo = [o for o in self.ops if o in GEOMETRIC]
+    if not (self.single and len(geo) > 1): return self.ops
+    keep = geo[int(_randint(1, 0, len(geo), g))]
+    return tuple(o for o in self.ops if o not in GEOMETRIC or o == keep)
+
+# %% ../nbs/04_augment.ipynb #9dbfafc2
+def _colour(self:DSA, n:int, g) -> dict:
+    "Per row: brightness b ~ U(−½, ½)·`brightness`, saturation s ~ U(0, 1)·`saturation`, contrast k ~ U(0, 1) + `contrast`."
+    return dict(brightness=_uniform(n, -0.5, 0.5, g) * self.brightness, saturation=_uniform(n, 0, 1, g) * self.saturation,
+                contrast=_uniform(n, 0, 1, g) + self.contrast)
+
+# %% ../nbs/04_augment.ipynb #bb156a2e
+def _positions(self:DSA, ops:tuple, n:int, H:int, W:int, g) -> dict:
+    "Per row: a crop shift of whole pixels in [−`crop`·side, `crop`·side], and a cut-out centre, for those of `ops`."
+    p = {}
     if 'crop' in ops:
         sx, sy = int(W * self.crop + 0.5), int(H * self.crop + 0.5)
         p['shift'] = torch.stack([_randint(n, -sx, sx + 1, g), _randint(n, -sy, sy + 1, g)], 1)   # (n, 2) whole pixels
     if 'cutout' in ops:
         cw, ch = int(W * self.cutout + 0.5), int(H * self.cutout + 0.5)
         p['cutout'] = torch.stack([_randint(n, 0, W + (1 - cw % 2), g), _randint(n, 0, H + (1 - ch % 2), g)], 1)  # centres
+    return p
+
+# %% ../nbs/04_augment.ipynb #7cf2dd08
+def _warps(self:DSA, ops:tuple, n:int, g) -> dict:
+    "Per row: flip ~ Bernoulli(½), a stretch per axis ~ U(1/`scale`, `scale`), a rotation ~ U(−`rotate`, `rotate`)° in radians."
+    p = {}
     if 'flip' in ops: p['flip'] = _uniform(n, 0, 1, g) < 0.5
     if 'scale' in ops: p['scale'] = torch.stack([_uniform(n, 1 / self.scale, self.scale, g) for _ in range(2)], 1)
     if 'rotate' in ops: p['rotate'] = _uniform(n, -1, 1, g) * self.rotate * math.pi / 180
     return p
+
+# %% ../nbs/04_augment.ipynb #2996dbd0
+def dsa_sample(self:DSA, # the augmentation
+               n:int, # rows of parameters (1: one draw shared by a whole batch)
+               size:tuple, # (H, W) of the images they will apply to
+               generator:torch.Generator|None=None, # source of randomness; its device is where they live
+              ) -> dict:
+    "Random parameters for `n` images of side `size`, one entry per op of the strategy."
+    g, (H, W) = generator, size
+    ops = _active_ops(self, g)
+    p = _colour(self, n, g) if 'color' in ops else {}
+    return {**p, **_positions(self, ops, n, H, W, g), **_warps(self, ops, n, g)}
 
 DSA.sample = dsa_sample
 
@@ -107,6 +127,24 @@ def _affine(p:dict, n:int, H:int, W:int, device) -> torch.Tensor|None:
     if 'shift' in p: b = -2 * p['shift'].to(device).float().expand(n, 2) / torch.tensor([W, H], device=device)
     return torch.cat([A, b[:, :, None]], 2)
 
+# %% ../nbs/04_augment.ipynb #82301dcd
+def _colour_apply(x:torch.Tensor, p:dict) -> torch.Tensor:
+    "x + b; then (x − mean over channels)·s + mean; then (x − mean of the image)·k + mean: brightness, saturation, contrast."
+    v = lambda k: p[k].to(x.device).view(-1, 1, 1, 1)
+    x = x + v('brightness')
+    m = x.mean(dim=1, keepdim=True); x = (x - m) * v('saturation') + m
+    m = x.mean(dim=(1, 2, 3), keepdim=True); return (x - m) * v('contrast') + m
+
+# %% ../nbs/04_augment.ipynb #e15f5f12
+def _cutout_apply(x:torch.Tensor, c:torch.Tensor, cw:int, ch:int) -> torch.Tensor:
+    "Zero a cw × ch square centred at c[n] = (x, y) in every image n."
+    N, _, H, W = x.shape
+    c = c.to(x.device).expand(N, 2)
+    xs, ys = torch.arange(W, device=x.device), torch.arange(H, device=x.device)
+    inx = (xs >= c[:, :1] - cw // 2) & (xs < c[:, :1] - cw // 2 + cw)    # (N, W)
+    iny = (ys >= c[:, 1:] - ch // 2) & (ys < c[:, 1:] - ch // 2 + ch)    # (N, H)
+    return x * (~(iny[:, :, None] & inx[:, None, :]))[:, None].to(x.dtype)
+
 # %% ../nbs/04_augment.ipynb #bbcde900
 def dsa_apply(self:DSA, # the augmentation
               x:torch.Tensor, # normalised images (N, C, H, W)
@@ -115,22 +153,12 @@ def dsa_apply(self:DSA, # the augmentation
     "Augment `x` with parameters `p`; differentiable in `x`."
     N, C, H, W = x.shape
     if not p: return x
-    v = lambda k: p[k].to(x.device).view(-1, 1, 1, 1)
-    if 'brightness' in p:
-        x = x + v('brightness')
-        m = x.mean(dim=1, keepdim=True); x = (x - m) * v('saturation') + m
-        m = x.mean(dim=(1, 2, 3), keepdim=True); x = (x - m) * v('contrast') + m
+    if 'brightness' in p: x = _colour_apply(x, p)
     theta = _affine(p, N, H, W, x.device)
     if theta is not None:
         grid = F.affine_grid(theta.to(x.dtype), (N, C, H, W), align_corners=False)
         x = F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
-    if 'cutout' in p:
-        cw, ch = int(W * self.cutout + 0.5), int(H * self.cutout + 0.5)
-        c = p['cutout'].to(x.device).expand(N, 2)
-        xs, ys = torch.arange(W, device=x.device), torch.arange(H, device=x.device)
-        inx = (xs >= c[:, :1] - cw // 2) & (xs < c[:, :1] - cw // 2 + cw)    # (N, W)
-        iny = (ys >= c[:, 1:] - ch // 2) & (ys < c[:, 1:] - ch // 2 + ch)    # (N, H)
-        x = x * (~(iny[:, :, None] & inx[:, None, :]))[:, None].to(x.dtype)
+    if 'cutout' in p: x = _cutout_apply(x, p['cutout'], int(W * self.cutout + 0.5), int(H * self.cutout + 0.5))
     return x
 
 DSA.apply = dsa_apply

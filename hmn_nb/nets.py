@@ -34,6 +34,16 @@ def default_depth(size:int, # side of the square input images, in pixels
     "The literature's depth for `size` x `size` images: 3 up to 32 pixels, one more block per doubling."
     return max(1, 3 + math.ceil(math.log2(max(size, 32) / 32)))
 
+# %% ../nbs/03_nets.ipynb #ddf11386
+def _blocks(channels:int, width:int, depth:int, norm:str, pool:str) -> list:
+    "`depth` × [conv3x3(`width`) → norm → ReLU → 2x2 pool (none with pool 'none')], as a list of layers."
+    layers, c = [], channels
+    for _ in range(depth):
+        layers += [nn.Conv2d(c, width, 3, padding=1), norm_layer(norm, width), nn.ReLU(inplace=True)]
+        if pool != 'none': layers.append(nn.AvgPool2d(2) if pool == 'avg' else nn.MaxPool2d(2))
+        c = width
+    return layers
+
 # %% ../nbs/03_nets.ipynb #3eebbc94
 class ConvNet(nn.Module):
     "`depth` x [conv3x3(`width`) -> norm -> ReLU -> 2x2 pool], then a linear classifier."
@@ -49,15 +59,9 @@ class ConvNet(nn.Module):
         depth = default_depth(size) if depth is None else depth
         if pool not in ('avg', 'max', 'none'): raise ValueError(f"unknown pool {pool!r}; choose avg, max or none")
         side = size if pool == 'none' else size >> depth
-        if depth < 1 or side < 1:
-            raise ValueError(f"depth {depth} halves {size}x{size} images to nothing; use depth <= {int(math.log2(size))}")
+        if depth < 1 or side < 1: raise ValueError(f"depth {depth} halves {size}x{size} images to nothing; use depth <= {int(math.log2(size))}")
         self.config = dict(width=width, depth=depth, norm=norm, pool=pool)
-        layers, c = [], channels
-        for _ in range(depth):
-            layers += [nn.Conv2d(c, width, 3, padding=1), norm_layer(norm, width), nn.ReLU(inplace=True)]
-            if pool != 'none': layers.append(nn.AvgPool2d(2) if pool == 'avg' else nn.MaxPool2d(2))
-            c = width
-        self.features = nn.Sequential(*layers)
+        self.features = nn.Sequential(*_blocks(channels, width, depth, norm, pool))
         self.classifier = nn.Linear(width * side * side, num_classes)
 
     def embed(self, x): return self.features(x).flatten(1)           # (N, width * side * side)
@@ -106,6 +110,28 @@ def _stem(channels:int, out:int, bias:bool=False) -> nn.Conv2d:
     "The 3x3 stride-1 first convolution of the 32x32 versions of ImageNet networks."
     return nn.Conv2d(channels, out, 3, stride=1, padding=1, bias=bias)
 
+# %% ../nbs/03_nets.ipynb #fdc408f3
+def _vgg16(channels:int, num_classes:int) -> nn.Module:
+    "VGG-16 with batch norm, its stem for small images, global average pooling and one linear layer."
+    features = models.vgg.make_layers(models.vgg.cfgs['D'], batch_norm=True)
+    features[0] = _stem(channels, 64, bias=True)
+    return nn.Sequential(features, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, num_classes))
+
+def _resnet18(channels:int, num_classes:int) -> nn.Module:
+    "ResNet-18, its stem a 3x3 conv without the max-pool (CIFAR's)."
+    net = models.resnet18(num_classes=num_classes)
+    net.conv1, net.maxpool = _stem(channels, 64), nn.Identity()
+    return net
+
+# %% ../nbs/03_nets.ipynb #7d66de81
+def _densenet121(channels:int, num_classes:int) -> nn.Module:
+    "DenseNet-121, its stem a 3x3 conv without the pool."
+    net = models.densenet121(num_classes=num_classes)
+    net.features.conv0, net.features.pool0 = _stem(channels, 64), nn.Identity()
+    return net
+
+_TORCHVISION = dict(vgg16=_vgg16, resnet18=_resnet18, densenet121=_densenet121)
+
 # %% ../nbs/03_nets.ipynb #87c5ba87
 def make_arch(arch:str, # one of `ARCHS`
               channels:int=3, # input channels (1 for digits)
@@ -116,18 +142,7 @@ def make_arch(arch:str, # one of `ARCHS`
               norm:str='instancenorm', # ConvNet normalisation, one of `NORMS` (convnet only; convnet-bn is batch norm)
              ) -> nn.Module:
     "A fresh `arch` network for `channels` x `size` x `size` images, stems adapted to small inputs (above)."
-    if arch == 'convnet': return ConvNet(channels, num_classes, size, width=width, depth=depth, norm=norm)
-    if arch == 'convnet-bn': return ConvNet(channels, num_classes, size, width=width, depth=depth, norm='batchnorm')
-    if arch == 'vgg16':
-        features = models.vgg.make_layers(models.vgg.cfgs['D'], batch_norm=True)
-        features[0] = _stem(channels, 64, bias=True)
-        return nn.Sequential(features, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, num_classes))
-    if arch == 'resnet18':
-        net = models.resnet18(num_classes=num_classes)
-        net.conv1, net.maxpool = _stem(channels, 64), nn.Identity()
-        return net
-    if arch == 'densenet121':
-        net = models.densenet121(num_classes=num_classes)
-        net.features.conv0, net.features.pool0 = _stem(channels, 64), nn.Identity()
-        return net
+    if arch in ('convnet', 'convnet-bn'):
+        return ConvNet(channels, num_classes, size, width=width, depth=depth, norm='batchnorm' if arch == 'convnet-bn' else norm)
+    if arch in _TORCHVISION: return _TORCHVISION[arch](channels, num_classes)
     raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")

@@ -28,6 +28,15 @@ def aum_config(epochs:int=50, # epochs of training; margins are recorded after e
     "The evaluation protocol's training for an AUM run: `epochs` epochs, constant learning rate, no CutMix, one network."
     return EvalConfig(epochs=epochs, steps=None, cutmix=0.0, decay_at=1.0, runs=1, **kw)
 
+# %% ../nbs/09_aum.ipynb #ce392d5f
+def _recorder(net:torch.nn.Module, x:torch.Tensor, y:torch.Tensor, history:torch.Tensor):
+    "on_epoch(e) for `train_net`: history[e] = M_e(x, y) of every image, in evaluation mode, without augmentation."
+    @torch.no_grad()
+    def record(e):
+        net.eval()
+        history[e] = torch.cat([margins(net(x[j:j + 512]), y[j:j + 512]) for j in range(0, len(x), 512)])
+    return record
+
 # %% ../nbs/09_aum.ipynb #8f9e13ad
 def aum_scores(x:torch.Tensor, # normalised images (N, C, H, W)
                y:torch.Tensor, # their assigned labels (N,)
@@ -39,11 +48,7 @@ def aum_scores(x:torch.Tensor, # normalised images (N, C, H, W)
     "AUM(x, y) = 1/T Σ_t M_t(x, y): every image's margin after each of T training epochs, averaged."
     cfg = (cfg or aum_config()).resolve(data.name).check()
     net, history = make_net(data, cfg, cfg.seed, x.device), torch.zeros(cfg.epochs, len(x), device=x.device)
-    @torch.no_grad()
-    def record(e):                                           # M_e for every image, evaluation mode, no augmentation
-        net.eval()
-        history[e] = torch.cat([margins(net(x[j:j + 512]), y[j:j + 512]) for j in range(0, len(x), 512)])
     bar = master_bar(range(1)) if progress else [0]
-    for _ in bar: train_net(net, x, y, cfg, cfg.seed, pbar=bar if progress else None, label='AUM scoring', on_epoch=record)
+    for _ in bar: train_net(net, x, y, cfg, cfg.seed, pbar=bar if progress else None, label='AUM scoring', on_epoch=_recorder(net, x, y, history))
     aum = history.mean(0)
     return (aum, history) if return_history else aum

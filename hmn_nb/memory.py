@@ -21,10 +21,10 @@ class HMNConfig:
     hidden:int = 16              # channels inside the decoder
     up_stages:int = 1            # decoder stages of (bilinear x2, conv3x3, ReLU)
 
-    @property
-    def instance_floats(self) -> int: return self.instance_channels * self.mem_size ** 2
-    @property
-    def decoder_in(self) -> int: return self.feature_channels + self.class_channels + self.instance_channels
+# %% ../nbs/06_memory.ipynb #651d6663
+HMNConfig.instance_floats = property(lambda self: self.instance_channels * self.mem_size ** 2, doc="c_I s²: the floats of one instance memory")
+HMNConfig.decoder_in = property(lambda self: self.feature_channels + self.class_channels + self.instance_channels,
+                                doc="c_F + c_C + c_I: the channels of f_c(m_D) ⊕ m_C[c] ⊕ m_I[c, i], the decoder's input")
 
 # %% ../nbs/06_memory.ipynb #2a46c32c
 def _layout_check(self:HMNConfig) -> HMNConfig:
@@ -88,10 +88,8 @@ def gipc_for_budget(cfg:HMNConfig, # the HMN layout
     per_image_row = num_classes * cfg.instance_floats        # one more image in every class
     gipc = (budget - shared) // per_image_row
     if gipc < 1:
-        need = shared + per_image_row
-        raise ValueError(f"HMN layout does not fit: {need:,} floats for one image per class "
-                         f"(shared parts {shared:,}) but the budget is {budget:,}, {need - budget:,} floats short; "
-                         f"use smaller memories or networks, or a larger IPC")
+        raise ValueError(f"HMN layout does not fit: {shared + per_image_row:,} floats for one image per class (shared parts {shared:,}) but the "
+                         f"budget is {budget:,}, {shared + per_image_row - budget:,} floats short; use smaller memories or networks, or a larger IPC")
     return int(gipc)
 
 # %% ../nbs/06_memory.ipynb #ae0c2d0f

@@ -105,6 +105,7 @@ def _cpu(dataset:str, ipc:int) -> dict:
 _COST = {'gpu-short': "about 30 min on a Colab-class GPU (estimate from the paper's per-step cost; not yet measured)",
          'cpu': 'about 20 min on 2 CPU cores (estimate from measured per-step costs; not yet run)'}
 
+# %% ../nbs/12_recipes.ipynb #6af6e4c3
 def _cost(dataset:str, ipc:int, scale:str) -> str:
     "The expected wall time of a recipe, and what it rests on."
     if scale == 'paper':
@@ -115,6 +116,7 @@ def _cost(dataset:str, ipc:int, scale:str) -> str:
     if c and c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)" + (f"; {c.cost}" if c.cost else '')
     return (c and c.cost) or _COST[scale]
 
+# %% ../nbs/12_recipes.ipynb #7976e808
 def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     "The recipe `<dataset>-ipc<ipc>-<scale>`."
     s = {'paper': _PAPER, 'gpu-short': _gpu_short(dataset, ipc), 'cpu': _cpu(dataset, ipc)}[scale]
@@ -124,22 +126,30 @@ def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     m = _CPU[dataset, ipc].measured if scale == 'cpu' else None
     return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale), m and f"{m[1]}, {m[0]:,} s")
 
+# %% ../nbs/12_recipes.ipynb #5d872509
 RECIPES = {r.name: r for r in (_recipe(d, i, s) for d in ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet')
                                 for i in (1, 10, 50) for s in ('paper', 'gpu-short', 'cpu'))}
+
+# %% ../nbs/12_recipes.ipynb #ab1dbf1f
+_SECTIONS = {'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig, 'layout': HMNConfig}
+
+def _split_changes(changes:dict) -> tuple:
+    "({section: {setting: value}}, {run setting: value}) of changes named 'section.setting' or 'setting'; unknown names refused."
+    parts, top = {k: {} for k in _SECTIONS}, {}
+    for k, v in changes.items():
+        sec, _, key = k.rpartition('.')
+        if sec and sec not in parts: raise ValueError(f"unknown setting {k!r}: use match.X, prune.X, eval.X, layout.X or a run setting")
+        valid = {f.name for f in fields(_SECTIONS[sec] if sec else RunConfig)}
+        if key not in valid - {'recipe', 'overrides', *_SECTIONS}: raise ValueError(f"unknown setting {k!r}; {sec or 'run'} settings are {', '.join(sorted(valid))}")
+        (parts[sec] if sec else top)[key] = v
+    return parts, top
 
 # %% ../nbs/12_recipes.ipynb #f44252a2
 def apply_changes(cfg:RunConfig, # the starting point (a recipe's, or the defaults)
                   **changes, # 'match.iters'=..., 'eval.steps'=..., 'prune.beta'=..., or run settings: seed=..., method=...
                  ) -> RunConfig:
     "`cfg` with `changes` applied and added to its `overrides`; pixel methods get no pruning unless asked."
-    parts, top = {k: {} for k in ('match', 'prune', 'eval', 'layout')}, {}
-    for k, v in changes.items():
-        sec, _, key = k.rpartition('.')
-        if sec and sec not in parts: raise ValueError(f"unknown setting {k!r}: use match.X, prune.X, eval.X, layout.X or a run setting")
-        valid = {f.name for f in fields({'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig, 'layout': HMNConfig}[sec] if sec else RunConfig)}
-        if key not in valid - {'recipe', 'overrides', 'match', 'prune', 'eval', 'layout'}:
-            raise ValueError(f"unknown setting {k!r}; {sec or 'run'} settings are {', '.join(sorted(valid))}")
-        (parts[sec] if sec else top)[key] = v
+    parts, top = _split_changes(changes)
     if top.get('method', cfg.method) != 'hmn' and 'over_budget' not in parts['prune']: parts['prune'].update(over_budget=0.0, strategy='none')
     return replace(cfg, **top, match=replace(cfg.match, **parts['match']), prune=replace(cfg.prune, **parts['prune']),
                    eval=replace(cfg.eval, **parts['eval']), layout={**cfg.layout, **parts['layout']}, overrides={**cfg.overrides, **changes})

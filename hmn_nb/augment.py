@@ -103,8 +103,7 @@ def dsa_sample(self:DSA, # the augmentation
                generator:torch.Generator|None=None, # source of randomness; its device is where they live
               ) -> dict:
     "Random parameters for `n` images of side `size`, one entry per op of the strategy."
-    g, (H, W) = generator, size
-    ops = _active_ops(self, g)
+    g, (H, W), ops = generator, size, _active_ops(self, generator)
     p = _colour(self, n, g) if 'color' in ops else {}
     return {**p, **_positions(self, ops, n, H, W, g), **_warps(self, ops, n, g)}
 

@@ -133,8 +133,8 @@ def _eval_args(p, prefix:str='eval-'):
     add('steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
     add('epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
     add('test-size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
-    known = "the recipe's" if prefix else 'the recorded one'
-    add('compile', action=argparse.BooleanOptionalAction, default=None, help=f"train the networks through torch.compile: about 20 s once, then faster steps (default: {known})")
+    add('compile', action=argparse.BooleanOptionalAction, default=None, help="train the networks through torch.compile: about 20 s once, then faster steps (default: "
+        + ("the recipe's)" if prefix else "the recorded one)"))
     if prefix: add('arch', choices=ARCHS, help='the network trained (default: convnet)')
     else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
 

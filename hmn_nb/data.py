@@ -125,11 +125,9 @@ class ClassSampler:
                  num_classes:int, # number of classes
                  generator:torch.Generator|None=None, # CPU source of randomness
                 ):
-        self.x, self.gen = x, generator
-        y = y.cpu()
+        self.x, self.gen, y = x, generator, y.cpu()
         self.idx = [torch.nonzero(y == c).flatten() for c in range(num_classes)]   # CPU index per class
-        empty = [c for c, i in enumerate(self.idx) if len(i) == 0]
-        if empty: raise ValueError(f"classes {empty} have no images; every class needs at least one")
+        if empty := [c for c, i in enumerate(self.idx) if len(i) == 0]: raise ValueError(f"classes {empty} have no images; every class needs at least one")
 
 # %% ../nbs/01_data.ipynb #f81bc8d8
 def _sampler_indices(self:ClassSampler, c:int, n:int) -> torch.Tensor:
@@ -143,6 +141,12 @@ def _sampler_call(self:ClassSampler, c:int, n:int) -> torch.Tensor:
 
 ClassSampler.indices, ClassSampler.__call__ = _sampler_indices, _sampler_call
 
+# %% ../nbs/01_data.ipynb #a114eba1
+def _draw_k(i:torch.Tensor, k:int, c:int, generator) -> torch.Tensor:
+    "`k` distinct random entries of the indices `i` of class c."
+    if len(i) < k: raise ValueError(f"class {c} has only {len(i)} images, fewer than k={k}")
+    return i[torch.randperm(len(i), generator=generator)[:k]]
+
 # %% ../nbs/01_data.ipynb #788c89b4
 def sample_per_class(y:torch.Tensor, # labels (N,)
                      k:int, # images per class
@@ -151,12 +155,8 @@ def sample_per_class(y:torch.Tensor, # labels (N,)
                     ) -> torch.Tensor:
     "Indices of `k` distinct random images of every class, grouped by class."
     if k < 1: raise ValueError(f"k (images per class) must be at least 1, not {k}")
-    y = y.cpu(); out = []
-    for c in range(num_classes):
-        i = torch.nonzero(y == c).flatten()
-        if len(i) < k: raise ValueError(f"class {c} has only {len(i)} images, fewer than k={k}")
-        out.append(i[torch.randperm(len(i), generator=generator)[:k]])
-    return torch.cat(out)
+    y = y.cpu()
+    return torch.cat([_draw_k(torch.nonzero(y == c).flatten(), k, c, generator) for c in range(num_classes)])
 
 # %% ../nbs/01_data.ipynb #6fa04be7
 def _grid_shape(y:torch.Tensor, data:ImageData, per_class:int, max_classes:int) -> tuple:

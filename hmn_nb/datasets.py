@@ -40,10 +40,9 @@ def _read_svhn(path:Path) -> tuple:
     except Exception as e:
         raise ValueError(f"{path} is not an SVHN .mat file that can be read ({type(e).__name__}: {e}); replace it with the official file") from None
     x, y = m.get('X'), m.get('y')
-    if not (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 4 and x.shape[:3] == (32, 32, 3) and
-            isinstance(y, np.ndarray) and y.dtype.kind in 'iu' and y.size == x.shape[3] and ((y >= 1) & (y <= 10)).all()):
-        raise ValueError(f"{path} does not hold SVHN data ('X': uint8 pixels 32 x 32 x 3 x N, 'y': N labels in 1..10); "
-                         f"replace it with the official file")
+    ok = (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 4 and x.shape[:3] == (32, 32, 3) and
+          isinstance(y, np.ndarray) and y.dtype.kind in 'iu' and y.size == x.shape[3] and ((y >= 1) & (y <= 10)).all())
+    if not ok: raise ValueError(f"{path} does not hold SVHN data ('X': uint8 pixels 32 x 32 x 3 x N, 'y': N labels in 1..10); replace it with the official file")
     return np.ascontiguousarray(x.transpose(3, 2, 0, 1)), (y.reshape(-1).astype(np.int64) % 10).tolist()   # label 10 is digit 0
 
 # %% ../nbs/02_datasets.ipynb #3c7e50eb
@@ -98,8 +97,7 @@ def _cifar_part(d:Path, files:list, key:str, k:int) -> tuple:
         b = safe_unpickle(d/f); x, y = b.get('data'), b.get(key)
         if not (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 2 and x.shape[1] == 3072 and isinstance(y, list)
                 and len(y) == len(x) and all(type(v) is int and 0 <= v < k for v in y)):
-            raise ValueError(f"{d/f} does not hold CIFAR data ('data': uint8 rows of 3,072 pixels, {key!r}: a label in "
-                             f"0..{k - 1} for each); replace it with the official file")
+            raise ValueError(f"{d/f} does not hold CIFAR data ('data': uint8 rows of 3,072 pixels, {key!r}: a label in 0..{k - 1} for each); replace it with the official file")
         xs.append(x.reshape(-1, 3, 32, 32)); ys += y
     return np.concatenate(xs), ys
 
@@ -175,6 +173,13 @@ def _same_size(paths:list, arrs:list):
             raise ValueError(f"image {p} is {a.shape[2]}x{a.shape[1]} but {paths[0]} is {shape[2]}x{shape[1]}: "
                              f"pass size= (--size) to resize all images to one size")
 
+# %% ../nbs/02_datasets.ipynb #3654f723
+def _decode_all(paths:list, size, mode:str, progress:bool) -> list:
+    "Every file of `paths` decoded in parallel threads (a progress bar for more than 500 when `progress`)."
+    with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as ex:
+        it = ex.map(lambda p: _read_image(p, size, mode), paths, chunksize=64)
+        return list(progress_bar(it, total=len(paths), leave=False) if progress and len(paths) > 500 else it)
+
 # %% ../nbs/02_datasets.ipynb #82d12f40
 def read_images(paths:list, # image files
                 size:int|None=None, # resize every image to `size` x `size`; `None`: all must share one size
@@ -183,10 +188,7 @@ def read_images(paths:list, # image files
                ) -> torch.Tensor:
     "Decode image files into one uint8 tensor (N, C, H, W), in parallel threads."
     if not paths: return torch.zeros(0, channels, size or 0, size or 0, dtype=torch.uint8)
-    mode = {1: 'L', 3: 'RGB'}[channels]
-    with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as ex:
-        it = ex.map(lambda p: _read_image(p, size, mode), paths, chunksize=64)
-        arrs = list(progress_bar(it, total=len(paths), leave=False) if progress and len(paths) > 500 else it)
+    arrs = _decode_all(paths, size, {1: 'L', 3: 'RGB'}[channels], progress)
     _same_size(paths, arrs)
     return torch.from_numpy(np.stack(arrs))
 
@@ -196,9 +198,7 @@ def _cache_path(root:Path, key:str) -> Path:
     local = root/'.hmn_nb_cache'
     # a folder without write permission bits stays untouched, even for a superuser whom `os.access` lets through
     if os.access(root, os.W_OK) and root.stat().st_mode & 0o222:
-        try:
-            local.mkdir(exist_ok=True)
-            return local/f'{key}.pt'
+        try: local.mkdir(exist_ok=True); return local/f'{key}.pt'
         except OSError: pass
     home = Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'hmn_nb'/'folders'
     home.mkdir(parents=True, exist_ok=True)
@@ -317,12 +317,10 @@ def _tiny_root(root) -> Path:
     root = Path(root).expanduser() if root is not None else default_root()
     if (root/'tiny-imagenet-200'/'wnids.txt').exists(): root = root/'tiny-imagenet-200'
     if not root.is_dir():
-        raise FileNotFoundError(f"tinyimagenet: root {root} does not exist; download tiny-imagenet-200.zip from "
-                                f"http://cs231n.stanford.edu/ and point --root at the unzipped tiny-imagenet-200/")
+        raise FileNotFoundError(f"tinyimagenet: root {root} does not exist; download tiny-imagenet-200.zip from http://cs231n.stanford.edu/ and point --root at the unzipped tiny-imagenet-200/")
     for need in ('wnids.txt', 'train', 'val/val_annotations.txt', 'val/images'):
         if not (root/need).exists():
-            raise ValueError(f"tinyimagenet: {root/need} is missing; root must be the standard tiny-imagenet-200/ "
-                             f"folder (wnids.txt, train/<wnid>/images/, val/images/, val/val_annotations.txt)")
+            raise ValueError(f"tinyimagenet: {root/need} is missing; root must be the standard tiny-imagenet-200/ folder (wnids.txt, train/<wnid>/images/, val/images/, val/val_annotations.txt)")
     return root
 
 # %% ../nbs/02_datasets.ipynb #c2043478
@@ -346,8 +344,7 @@ def _tiny_train(root:Path, wnids:list) -> tuple:
 def _tiny_val(root:Path, label:dict) -> tuple:
     "(files, labels) of the validation images listed in `val/val_annotations.txt`, each checked to exist."
     fte, yte = [], []
-    for l in (root/'val'/'val_annotations.txt').read_text().splitlines():
-        if not l.strip(): continue
+    for l in filter(str.strip, (root/'val'/'val_annotations.txt').read_text().splitlines()):
         f, w = l.split('\t')[:2]
         if w not in label: raise ValueError(f"tinyimagenet: val_annotations.txt names {w}, which is not in wnids.txt")
         fte.append(str(root/'val'/'images'/f)); yte.append(label[w])
@@ -365,8 +362,7 @@ def load_tinyimagenet_data(root=None, # the `tiny-imagenet-200` folder or its pa
     root = _tiny_root(root)
     wnids = sorted(l.strip() for l in (root/'wnids.txt').read_text().splitlines() if l.strip())
     (ftr, ytr), (fte, yte) = _tiny_train(root, wnids), _tiny_val(root, {w: i for i, w in enumerate(wnids)})
-    px = _decode_split(root, ftr, fte, size, 3, cache, progress, dict(kind='tinyimagenet'))
-    words = _tiny_words(root)
+    px, words = _decode_split(root, ftr, fte, size, 3, cache, progress, dict(kind='tinyimagenet')), _tiny_words(root)
     return from_pixels('tinyimagenet', px['x_train'], ytr, px['x_test'], yte, [words.get(w, w) for w in wnids], *STATS['tinyimagenet'])
 
 # %% ../nbs/02_datasets.ipynb #b245096e

@@ -132,8 +132,7 @@ def _hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each c
             ) -> HMN:
     "A copy holding only the images `idx[c]` of each class c (their instance memories; shared parts unchanged)."
     idx = torch.as_tensor(idx, device=self.m_instance.device)
-    if idx.ndim != 2 or idx.shape[0] != self.num_classes:
-        raise ValueError(f"keep needs a (classes, images) index tensor with {self.num_classes} rows, got {tuple(idx.shape)}")
+    if idx.ndim != 2 or idx.shape[0] != self.num_classes: raise ValueError(f"keep needs a (classes, images) index tensor with {self.num_classes} rows, got {tuple(idx.shape)}")
     new = HMN(self.cfg, self.num_classes, idx.shape[1], self.shape, self.mean, self.std).to(self.device)
     new.load_state_dict({**self.state_dict(), 'm_instance': torch.gather(
         self.m_instance.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.m_instance.shape[2:]))})
@@ -162,12 +161,9 @@ class PixelSet(SyntheticSet, nn.Module):
     def __init__(self, images:torch.Tensor):
         super().__init__()
         self.images = nn.Parameter(images.detach().clone())
-    @property
-    def num_classes(self) -> int: return self.images.shape[0]
-    @property
-    def images_per_class(self) -> int: return self.images.shape[1]
-    @property
-    def shape(self) -> tuple: return tuple(self.images.shape[2:])
+    num_classes = property(lambda self: self.images.shape[0], doc="K")
+    images_per_class = property(lambda self: self.images.shape[1], doc="n, the images of each class")
+    shape = property(lambda self: tuple(self.images.shape[2:]), doc="(C, H, W)")
     def forward(self, c, i): return self.images.flatten(0, 1).index_select(0, c * self.images.shape[1] + i)   # as HMN: a fixed order
 
 # %% ../nbs/07_generator.ipynb #5246545e
@@ -194,10 +190,8 @@ def warm_targets(data:ImageData, # the real data set
                 ) -> torch.Tensor:
     "(K, G) training-set indices: the real target of generated image (c, i), drawn without repeats while class c has enough."
     y = data.y_train.cpu()
-    def one(c):
-        idx = torch.nonzero(y == c).flatten()
-        return idx[torch.randperm(len(idx), generator=g)].repeat(math.ceil(G / len(idx)))[:G]
-    return torch.stack([one(c) for c in range(K)])
+    idx = [torch.nonzero(y == c).flatten() for c in range(K)]          # each class's training images
+    return torch.stack([i[torch.randperm(len(i), generator=g)].repeat(math.ceil(G / len(i)))[:G] for i in idx])
 
 # %% ../nbs/07_generator.ipynb #12f5f238
 def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), on `data`'s device

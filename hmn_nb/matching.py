@@ -167,15 +167,20 @@ def _first_call(f, *args):
         raise ValueError(f"torch.compile cannot compile the matching step on this machine ({str(e).splitlines()[0][:200]}); "
                          f"leave compile off") from None
 
+# %% ../nbs/08_matching.ipynb #bf8b006e
+def _weights(net:ConvNet, fc:bool) -> tuple:
+    "(matched weights, the other parameters) of `net` by name, detached: the arguments of the compiled functions."
+    matched = {id(p) for p in matched_params(net, fc)}
+    w = {n: p.detach() for n, p in net.named_parameters() if id(p) in matched}
+    return w, {n: p.detach() for n, p in net.named_parameters() if id(p) not in matched}
+
 # %% ../nbs/08_matching.ipynb #ad85e6ba
 def compiled_term(net:ConvNet, # the matching network of this step; only its weights are used
                   cfg:MatchConfig, # the metric and precision the term is compiled for
                  ):
     "term(xr, yr, xs, ys, targets) -> one class's matching loss, back-propagated into `targets`, by compiled functions."
     real, syn, _ = _compiled(net, cfg)
-    matched = {id(p) for p in matched_params(net, cfg.fc)}
-    w = {n: p.detach() for n, p in net.named_parameters() if id(p) in matched}
-    rest = {n: p.detach() for n, p in net.named_parameters() if id(p) not in matched}
+    w, rest = _weights(net, cfg.fc)
     def term(xr, yr, xs, ys, targets) -> float:
         dxs, loss = _first_call(syn, xs.detach(), w, rest, _first_call(real, w, rest, xr, yr), ys)
         torch.autograd.backward(xs, dxs, inputs=targets)
@@ -262,13 +267,18 @@ def _fields_ok(ck:dict, saved) -> bool:
             and isinstance(times, dict) and set(times) <= {'warm_start', 'matching', 'sittings', 'warm_loss'}
             and all(type(v) in (int, float) and v >= 0 for v in times.values()))
 
+# %% ../nbs/08_matching.ipynb #5e8cbe2a
+def _load_ck(path) -> dict:
+    "The checkpoint file at `path`, read without running code from it; refused unless it is a hmn_nb checkpoint."
+    try: ck = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
+    if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint': raise ValueError(f"{path} is not a hmn_nb checkpoint; delete it or choose another output folder")
+    return ck
+
 # %% ../nbs/08_matching.ipynb #56336bb9
 def _read_checkpoint(path) -> tuple:
     "(the checkpoint, its fingerprint) read from `path` and checked field by field; a clear error for anything else."
-    try: ck = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
-    if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint':
-        raise ValueError(f"{path} is not a hmn_nb checkpoint; delete it or choose another output folder")
+    ck = _load_ck(path)
     try: saved = json.loads(ck['fingerprint'])
     except (KeyError, TypeError, ValueError): saved = None
     if not _fields_ok(ck, saved): raise ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over")
@@ -284,8 +294,7 @@ def _check_same_run(saved:dict, # the checkpoint's fingerprint
                    ):
     "Refuse a checkpoint of another run, naming the settings that differ."
     if saved == json.loads(json.dumps(fingerprint, sort_keys=True)): return
-    diff = sorted(k for k in set(saved['config']) | set(fingerprint['config'])
-                  if saved['config'].get(k) != fingerprint['config'].get(k))
+    diff = sorted(k for k in set(saved['config']) | set(fingerprint['config']) if saved['config'].get(k) != fingerprint['config'].get(k))
     diff += [k for k in ('seed', 'data', 'shapes') if saved[k] != json.loads(json.dumps(fingerprint[k]))]
     raise ValueError(f"checkpoint {path} belongs to a different run (differs in: {', '.join(diff)}); "
                      f"use another output folder, or delete the checkpoint to start over")
@@ -301,8 +310,7 @@ def load_checkpoint(path, # the checkpoint file
     ck, saved = _read_checkpoint(path)
     _check_same_run(saved, fingerprint, path)
     try: model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); g.set_state(ck['rng'])
-    except (KeyError, RuntimeError, TypeError, ValueError):
-        raise ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over") from None
+    except (KeyError, RuntimeError, TypeError, ValueError): raise ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over") from None
     return ck['it'], ck['losses'], ck.get('times', {})
 
 # %% ../nbs/08_matching.ipynb #57460dc5

@@ -283,8 +283,7 @@ def claim_output(out:Path, # the run's folder
         for f in RUN_FILES: (out/f).unlink(missing_ok=True)
         return
     if (out/'result.json').exists():
-        raise ValueError(f"{out} holds a finished run (result.json): evaluate it again with `hmn_nb evaluate {out}`, "
-                         f"choose another output folder, or start over with --fresh")
+        raise ValueError(f"{out} holds a finished run (result.json): evaluate it again with `hmn_nb evaluate {out}`, choose another output folder, or start over with --fresh")
     if method == 'random' and (out/'checkpoint.pt').exists():
         raise ValueError(f"{out} holds the checkpoint of an unfinished condensation; choose another output folder, or --fresh to discard it")
 

@@ -170,8 +170,7 @@ def _prune_check(self:PruneConfig) -> PruneConfig:
     if self.strategy not in STRATEGIES: raise ValueError(f"unknown pruning {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if self.beta is not None and not (0 <= self.beta <= 1 and self.strategy == 'double-end'):
         raise ValueError(f"beta is a fraction in [0, 1] and applies to double-end pruning only, not {self.beta} with {self.strategy} pruning")
-    for k in ('aum_epochs', 'beta_runs', 'val_per_class'):
-        if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, not {getattr(self, k)}")
+    if low := [k for k in ('aum_epochs', 'beta_runs', 'val_per_class') if getattr(self, k) < 1]: raise ValueError(f"{low[0]} must be at least 1, not {getattr(self, low[0])}")
     if not 0 < self.beta_steps <= 1: raise ValueError(f"beta_steps is a fraction in (0, 1], not {self.beta_steps}")
     return self
 

@@ -44,8 +44,7 @@ class _Cpu:
     eval_runs:int = 5
     match:dict = field(default_factory=dict)   # further matching settings (a longer warm start, fewer images per match)
     eval:dict = field(default_factory=dict)    # further evaluation settings (the convergence check)
-    fast:bool = False                   # retuned for the compiled step and bf16 where native; the others keep the
-                                        # float32 settings they were measured with until they are run again
+    fast:bool = False                   # retuned for the compiled step and bf16 where native (others: the float32 settings they were measured with)
     measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
     cost:str|None = None                # the expected time where not measured; where measured, the cost on other CPUs
 
@@ -94,8 +93,7 @@ def _cpu(dataset:str, ipc:int) -> dict:
     c = _CPU[dataset, ipc]
     fast = dict(precision='auto') if c.fast else {}
     if dataset == 'digits':   # IPC 1 at budget: pruning cost 1.1 points there (13_saved's ablation)
-        return dict(match=dict(iters=c.iters, inner=c.inner, width=64, batch_syn=10, **c.match, **fast),
-                    eval=dict(steps=c.eval_steps, width=64, **fast),
+        return dict(match=dict(iters=c.iters, inner=c.inner, width=64, batch_syn=10, **c.match, **fast), eval=dict(steps=c.eval_steps, width=64, **fast),
                     prune=dict(aum_epochs=20, beta_runs=1, **({'over_budget': 0.0} if ipc == 1 else {})))
     return dict(match=dict(iters=c.iters, inner=c.inner, **c.match, **fast),
                 eval=dict(steps=c.eval_steps, test_size=c.test_size, **fast, **({'runs': c.eval_runs} if c.eval_runs != 5 else {}), **c.eval),

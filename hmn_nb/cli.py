@@ -389,9 +389,18 @@ def _error_line(e:Exception) -> tuple:
     return (f"internal error: {type(e).__name__}: {_first_line(e)[:300]}; this is a bug in hmn_nb {hmn_nb.__version__}: please report "
             f"it with the command (HMN_NB_TRACEBACK=1 shows the traceback)"), 1
 
-# %% ../nbs/14_cli.ipynb #b255634b
+# %% ../nbs/14_cli.ipynb #f1bbf270
 _COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command)
 
+# %% ../nbs/14_cli.ipynb #5498db4b
+def _failed(command:str, e:Exception) -> int:
+    "Print the one line that ends a failed command; return its exit status (with HMN_NB_TRACEBACK set, raise instead)."
+    msg, status = _error_line(e)
+    print(f"hmn_nb {command}: {msg}", file=sys.stderr)
+    if os.environ.get('HMN_NB_TRACEBACK'): raise e
+    return status
+
+# %% ../nbs/14_cli.ipynb #b255634b
 def _call(args) -> int:
     "Run the command `args` names and print its line; whatever ends it ends it with one line on stderr. Return the exit status."
     try: print(_COMMANDS[args.command](args), flush=True)
@@ -399,11 +408,7 @@ def _call(args) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1
     except KeyboardInterrupt:
         print(f"hmn_nb {args.command}: interrupted; run the same command again to resume", file=sys.stderr); return 130
-    except Exception as e:
-        msg, status = _error_line(e)
-        print(f"hmn_nb {args.command}: {msg}", file=sys.stderr)
-        if os.environ.get('HMN_NB_TRACEBACK'): raise
-        return status
+    except Exception as e: return _failed(args.command, e)
     return 0
 
 # %% ../nbs/14_cli.ipynb #5dbb9bdb

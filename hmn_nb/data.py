@@ -100,19 +100,23 @@ def from_pixels(name:str, # the data set's name
     return ImageData(name, normalize(xtr, mean, std), y(y_train), normalize(xte, mean, std), y(y_test),
                      list(classes), tuple(mean), tuple(std))
 
+# %% ../nbs/01_data.ipynb #30e8a6d3
+def _digit_pixels(size:int, channels:int) -> tuple:
+    "(x (1797, channels, size, size) in [0, 1], labels): scikit-learn's 8x8 digits, resized, grey repeated to `channels`."
+    from sklearn.datasets import load_digits
+    d = load_digits()
+    x = torch.tensor(d.images, dtype=torch.float32)[:, None] / 16   # (1797, 1, 8, 8) in [0, 1]
+    return _resize(x, size).expand(-1, channels, -1, -1).contiguous(), torch.tensor(d.target)
+
 # %% ../nbs/01_data.ipynb #346679f8
 def load_digits_data(size:int=32, # image side after resizing (the originals are 8x8)
                      channels:int=1, # 1 (grey) or 3 (grey repeated to RGB)
                      n_test:int=500, # images held out for testing, by a fixed permutation (seed 0)
                     ) -> ImageData:
     "scikit-learn's bundled digits as an `ImageData`."
-    from sklearn.datasets import load_digits
     if channels not in (1, 3): raise ValueError(f"digits: channels must be 1 or 3, not {channels}")
     if size < 8: raise ValueError(f"digits: size must be at least 8 (the originals are 8x8), not {size}")
-    d = load_digits()
-    x = torch.tensor(d.images, dtype=torch.float32)[:, None] / 16   # (1797, 1, 8, 8) in [0, 1]
-    x = _resize(x, size).expand(-1, channels, -1, -1).contiguous()
-    y = torch.tensor(d.target)
+    x, y = _digit_pixels(size, channels)
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
     tr, te = perm[n_test:], perm[:n_test]
     return from_pixels('digits', x[tr], y[tr], x[te], y[te], [str(i) for i in range(10)])

@@ -288,6 +288,12 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
     _check_set(x, y, data)
     return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)
 
+# %% ../nbs/05_evaluate.ipynb #f61e30af
+def _random_draw(data:ImageData, k:int, seed:int, size:int|None=None) -> tuple:
+    "(x, y): `k` random training images per class, drawn from `seed`, shown at `size` x `size` (None: as they are)."
+    i = sample_per_class(data.y_train, k, data.num_classes, torch.Generator().manual_seed(seed)).to(data.device)
+    return at_resolution(data.x_train[i], size), data.y_train[i]
+
 # %% ../nbs/05_evaluate.ipynb #2eb0d201
 def evaluate_random(data:ImageData, # the data set
                     k:int, # real images per class
@@ -300,10 +306,7 @@ def evaluate_random(data:ImageData, # the data set
     "The random-real baseline: `k` random training images per class, through the same protocol."
     cfg = cfg or EvalConfig()
     seeds = run_seeds(cfg.seed + 1_000_003, cfg.runs)    # draws independent of the runs' own seeds
-    def draw(r):
-        i = sample_per_class(data.y_train, k, data.num_classes, torch.Generator().manual_seed(seeds[r if redraw else 0]))
-        return at_resolution(data.x_train[i.to(data.device)], size), data.y_train[i.to(data.device)]
-    return run_protocol(draw, data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw, size=size))
+    return run_protocol(lambda r: _random_draw(data, k, seeds[r if redraw else 0], size), data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw, size=size))
 
 # %% ../nbs/05_evaluate.ipynb #a14037cf
 def evaluate_full(data:ImageData, # the data set, all of whose training images each network trains on

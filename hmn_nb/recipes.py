@@ -128,9 +128,10 @@ def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
 RECIPES = {r.name: r for r in (_recipe(d, i, s) for d in ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet')
                                 for i in (1, 10, 50) for s in ('paper', 'gpu-short', 'cpu'))}
 
-# %% ../nbs/12_recipes.ipynb #ab1dbf1f
-_SECTIONS = {'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig, 'layout': HMNConfig}
+# %% ../nbs/12_recipes.ipynb #aaf38fac
+_SECTIONS = {'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig, 'layout': HMNConfig}   # the parts of a RunConfig
 
+# %% ../nbs/12_recipes.ipynb #ab1dbf1f
 def _split_changes(changes:dict) -> tuple:
     "({section: {setting: value}}, {run setting: value}) of changes named 'section.setting' or 'setting'; unknown names refused."
     parts, top = {k: {} for k in _SECTIONS}, {}

@@ -92,6 +92,14 @@ def _write_error(e:BaseException, path:Path) -> BaseException:
     if isinstance(e, OSError) and e.filename is None and e.errno: return OSError(e.errno, e.strerror, str(path))
     return e
 
+# %% ../nbs/00_base.ipynb #07e58fef
+def _publish(tmp:str, path:Path):
+    "Give the finished temporary file `tmp` the name `path`, durably: the permissions of a new file, data then rename on disk."
+    os.chmod(tmp, 0o666 & ~_umask())                 # the permissions of any new file, not mkstemp's private ones
+    _fsync(tmp)                                      # on disk before it takes the name: a power cut leaves old or new
+    os.replace(tmp, path)
+    _fsync(path.parent)                              # and the rename itself
+
 # %% ../nbs/00_base.ipynb #0d7caa2f
 def atomic_write(path, # the file to (re)write
                  write, # write(tmp): writes the whole file to the temporary path `tmp`
@@ -101,11 +109,7 @@ def atomic_write(path, # the file to (re)write
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
     try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())                 # the permissions of any new file, not mkstemp's private ones
-        _fsync(tmp)                                      # on disk before it takes the name: a power cut leaves old or new
-        os.replace(tmp, path)
-        _fsync(path.parent)                              # and the rename itself
+        write(tmp); _publish(tmp, path)
     except BaseException as e:
         err = _write_error(e, path)                      # while the temporary file still fills the disk
         if os.path.exists(tmp): os.remove(tmp)

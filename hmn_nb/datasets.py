@@ -131,6 +131,15 @@ def _cifar_files(name:str, root:Path, download:bool, missing) -> tuple:
     if absent: torchvision.datasets.utils.download_and_extract_archive(cls.url, str(root), filename=cls.filename, md5=cls.tgz_md5)
     return _read_cifar(name, folder)
 
+# %% ../nbs/02_datasets.ipynb #e3cb245f
+def _tv_root(name:str, root, download:bool) -> Path:
+    "The folder that holds (or will receive) `name`'s files: `root` (its parent when it is the archive's own folder)."
+    folder, files = _TV[name]
+    root = Path(root).expanduser() if root is not None else default_root()/name
+    if folder and root.name == folder: root = root.parent
+    if not root.is_dir() and not download: raise FileNotFoundError(f"{name}: data root {root} does not exist. Pass download=True (--download) to fetch {name} there, or point root (--root) at the folder that holds {files}.")
+    return root
+
 # %% ../nbs/02_datasets.ipynb #e7f0f02d
 def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                           root=None, # folder holding (or to receive) the files; `None`: `default_root()/name`
@@ -138,12 +147,7 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                           size:int|None=None, # resize to `size` x `size` (`None`: keep 32)
                          ) -> ImageData:
     "SVHN, CIFAR-10 or CIFAR-100 in torchvision's file layout (CIFAR's pickles read by `safe_unpickle`)."
-    folder, files = _TV[name]
-    root = Path(root).expanduser() if root is not None else default_root()/name
-    if folder and root.name == folder: root = root.parent
-    if not root.is_dir() and not download:
-        raise FileNotFoundError(f"{name}: data root {root} does not exist. Pass download=True (--download) to fetch "
-                                f"{name} there, or point root (--root) at the folder that holds {files}.")
+    root, files = _tv_root(name, root, download), _TV[name][1]
     missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) "
                                           f"to fetch them, or point root (--root) at the folder that holds them.")
     read = _svhn_files(root, download, missing) if name == 'svhn' else _cifar_files(name, root, download, missing)

@@ -230,6 +230,15 @@ FORMAT = 'hmn_nb.condensed'     # the tag every condensed file carries
 # %% ../nbs/07_generator.ipynb #144d33db
 FORMAT_VERSION = 1              # raised when the file's fields change
 
+# %% ../nbs/07_generator.ipynb #087873e2
+def _record(model:SyntheticSet, data:ImageData, info:dict) -> dict:
+    "What a condensed file holds: the set's tensors and layout, the data set's shape, normalisation and names, `info`."
+    kind = 'hmn' if isinstance(model, HMN) else 'pixels'
+    return dict(format=FORMAT, format_version=FORMAT_VERSION, kind=kind, state={k: v.detach().cpu() for k, v in model.state_dict().items()},
+                hmn_config=asdict(model.cfg) if kind == 'hmn' else None, num_classes=model.num_classes, images_per_class=model.images_per_class,
+                image_shape=list(data.shape), mean=list(data.mean), std=list(data.std), classes=list(data.classes),
+                dataset=data.name, images_are='normalised', storage_floats=model.storage_floats(), version=hmn_nb.__version__, info=info)
+
 # %% ../nbs/07_generator.ipynb #0e2788d3
 def save_condensed(path, # the file to write (atomically)
                    model:SyntheticSet, # the condensed set (HMN or pixels)
@@ -237,14 +246,7 @@ def save_condensed(path, # the file to write (atomically)
                    **info, # JSON-like extras: budget, settings, losses, ...
                   ):
     "Save `model` with everything needed to regenerate and use its images."
-    kind = 'hmn' if isinstance(model, HMN) else 'pixels'
-    atomic_save(dict(format=FORMAT, format_version=FORMAT_VERSION, kind=kind,
-                     state={k: v.detach().cpu() for k, v in model.state_dict().items()},
-                     hmn_config=asdict(model.cfg) if kind == 'hmn' else None,
-                     num_classes=model.num_classes, images_per_class=model.images_per_class,
-                     image_shape=list(data.shape), mean=list(data.mean), std=list(data.std), classes=list(data.classes),
-                     dataset=data.name, images_are='normalised', storage_floats=model.storage_floats(),
-                     version=hmn_nb.__version__, info=info), path)
+    atomic_save(_record(model, data, info), path)
 
 # %% ../nbs/07_generator.ipynb #a92afe43
 def _check_condensed(obj:dict, path):
@@ -293,6 +295,17 @@ def _condensed_repr(self:Condensed) -> str:
 
 Condensed.pixels, Condensed.__repr__ = _pixels, _condensed_repr
 
+# %% ../nbs/07_generator.ipynb #ca5cb867
+def _model_of(obj:dict, path) -> SyntheticSet:
+    "The HMN or pixel set a checked condensed file `obj` describes, its tensors loaded; a clear error if they do not fit."
+    try:
+        if obj['kind'] == 'hmn':
+            model = HMN(HMNConfig(**obj['hmn_config']), obj['num_classes'], obj['images_per_class'], tuple(obj['image_shape']), obj['mean'], obj['std'])
+        else: model = PixelSet(obj['state']['images'])
+        model.load_state_dict(obj['state'])
+    except (KeyError, RuntimeError, TypeError) as e: raise ValueError(f"{path} is a damaged hmn_nb condensed file ({type(e).__name__}: {e})") from None
+    return model
+
 # %% ../nbs/07_generator.ipynb #ffc7e25c
 def load_condensed(path, # a file written by `save_condensed`
                    device='cpu', # where the set goes
@@ -306,16 +319,7 @@ def load_condensed(path, # a file written by `save_condensed`
     if not isinstance(obj, dict) or obj.get('format') != FORMAT:
         raise ValueError(f"{path} is not a hmn_nb condensed file (no '{FORMAT}' format tag)")
     _check_condensed(obj, path)
-    meta = {k: v for k, v in obj.items() if k != 'state'}
-    try:
-        if obj['kind'] == 'hmn':
-            model = HMN(HMNConfig(**obj['hmn_config']), obj['num_classes'], obj['images_per_class'],
-                        tuple(obj['image_shape']), obj['mean'], obj['std'])
-        else: model = PixelSet(obj['state']['images'])
-        model.load_state_dict(obj['state'])
-    except (KeyError, RuntimeError, TypeError) as e:
-        raise ValueError(f"{path} is a damaged hmn_nb condensed file ({type(e).__name__}: {e})") from None
-    return Condensed(model.to(device), meta)
+    return Condensed(_model_of(obj, path).to(device), {k: v for k, v in obj.items() if k != 'state'})
 
 # %% ../nbs/07_generator.ipynb #31b9aec1
 def _condensed_dataset(self:Condensed, pixels:bool=False, # [0, 1] pixels instead of normalised images
@@ -330,6 +334,14 @@ Condensed.dataset = _condensed_dataset
 def _folder_name(label:int, name, width:int) -> str:
     "`<label>_<name>`: zero-padded so that sorted names follow label order; unsafe characters replaced."
     return f"{label:0{width}d}_" + (re.sub(r'[^A-Za-z0-9._-]+', '_', str(name)).strip('._')[:40] or 'class')
+
+# %% ../nbs/07_generator.ipynb #c4560ed3
+def _write_pngs(tmp:Path, px, y:list, names:list, meta:dict):
+    "Image j of class c as `tmp/names[c]/j.png` (px: uint8 (N, H, W, C)), and `export.json` saying what the folders hold."
+    for n in names: (tmp/n).mkdir()
+    for j, (a, c) in enumerate(zip(px, y)): Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp/names[c]/f'{j:06d}.png')
+    (tmp/'export.json').write_text(json.dumps(dict(classes=meta['classes'], folders=names, images=len(px), mean=meta['mean'],
+                                                   std=meta['std'], dataset=meta.get('dataset')), indent=2) + '\n')
 
 # %% ../nbs/07_generator.ipynb #8805d987
 def export_images(cond:Condensed, # a loaded condensed set
@@ -347,11 +359,7 @@ def export_images(cond:Condensed, # a loaded condensed set
     tmp = None
     try:                                   # written beside it, then renamed: a failed export leaves nothing behind
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
-        for n in names: (tmp/n).mkdir()
-        for j, (a, c) in enumerate(zip(px, y.tolist())):
-            Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp/names[c]/f'{j:06d}.png')
-        (tmp/'export.json').write_text(json.dumps(dict(classes=classes, folders=names, images=len(px),
-            mean=cond.meta['mean'], std=cond.meta['std'], dataset=cond.meta.get('dataset')), indent=2) + '\n')
+        _write_pngs(tmp, px, y.tolist(), names, cond.meta)
         if folder.exists(): folder.rmdir()
         os.replace(tmp, folder)
     except OSError as e: raise (OSError(e.errno, e.strerror, str(folder)) if e.errno else e) from None   # named as given

@@ -69,6 +69,14 @@ def image_aum(model:SyntheticSet, # the synthetic set whose images are scored
     with torch.no_grad(): x, y = model.generate()
     return aum_scores(x, y, data, cfg, progress=progress).view(model.num_classes, model.images_per_class).cpu()
 
+# %% ../nbs/10_prune.ipynb #7890d016
+def _prune_report(model:HMN, new:HMN, plan:dict, k:int, budget:int, strategy:str, beta:float) -> dict:
+    "What pruning `model` to `new` by `plan` did: the strategy and β, the images removed from each end, sizes before and after."
+    return dict(strategy=strategy, beta=beta if strategy == 'double-end' else None, budget_floats=budget,
+                removed_per_class=k if strategy != 'none' else 0, removed_hard_per_class=plan['hard_per_class'],
+                removed_easy_per_class=plan['easy_per_class'], images_per_class_before=model.images_per_class,
+                images_per_class_after=new.images_per_class, storage_before=model.storage_floats(), storage_after=new.storage_floats())
+
 # %% ../nbs/10_prune.ipynb #e724a501
 def prune(model:HMN, # the over-budget HMN
           aum:torch.Tensor, # AUM of every image, (K, G)
@@ -81,12 +89,7 @@ def prune(model:HMN, # the over-budget HMN
     k = removals_needed(model, budget)
     plan = prune_plan(aum, k, strategy, beta, seed)
     new = model.keep(plan['keep'])
-    report = dict(strategy=strategy, beta=beta if strategy == 'double-end' else None, budget_floats=budget,
-                  removed_per_class=k if strategy != 'none' else 0, removed_hard_per_class=plan['hard_per_class'],
-                  removed_easy_per_class=plan['easy_per_class'], images_per_class_before=model.images_per_class,
-                  images_per_class_after=new.images_per_class, storage_before=model.storage_floats(),
-                  storage_after=new.storage_floats())
-    return new, report
+    return new, _prune_report(model, new, plan, k, budget, strategy, beta)
 
 # %% ../nbs/10_prune.ipynb #95cfb34c
 VAL_SEED = 0x5EED_7A1  # the validation draw's own seed: no run seed's warm start or random baseline draws the same permutation

@@ -109,19 +109,24 @@ def dsa_sample(self:DSA, # the augmentation
 
 DSA.sample = dsa_sample
 
-# %% ../nbs/04_augment.ipynb #ca7a87f2
-def _affine(p:dict, n:int, H:int, W:int, device) -> torch.Tensor|None:
-    "The (n, 2, 3) sampling matrices of the geometric ops in `p`, or `None` when there are none."
-    if not any(k in p for k in ('shift', 'flip', 'scale', 'rotate')): return None
+# %% ../nbs/04_augment.ipynb #b7e7cf30
+def _rotation_flip(p:dict, n:int, device) -> torch.Tensor:
+    "The (n, 2, 2) linear part: R(θ) = [[cos θ, sin θ], [−sin θ, cos θ]], then diag(scale), then diag(±1, 1) for a flip."
     A = torch.eye(2, device=device).expand(n, 2, 2)
     if 'rotate' in p:
-        t = p['rotate'].to(device).expand(n)
-        c, s = t.cos(), t.sin()
+        c, s = p['rotate'].to(device).expand(n).cos(), p['rotate'].to(device).expand(n).sin()
         A = torch.stack([torch.stack([c, s], 1), torch.stack([-s, c], 1)], 1) @ A
     if 'scale' in p: A = torch.diag_embed(p['scale'].to(device).float().expand(n, 2)) @ A
     if 'flip' in p:
         f = 1 - 2 * p['flip'].to(device).float().expand(n)
         A = torch.diag_embed(torch.stack([f, torch.ones_like(f)], 1)) @ A
+    return A
+
+# %% ../nbs/04_augment.ipynb #ca7a87f2
+def _affine(p:dict, n:int, H:int, W:int, device) -> torch.Tensor|None:
+    "The (n, 2, 3) sampling matrices of the geometric ops in `p`, or `None` when there are none."
+    if not any(k in p for k in ('shift', 'flip', 'scale', 'rotate')): return None
+    A = _rotation_flip(p, n, device)
     b = torch.zeros(n, 2, device=device)
     if 'shift' in p: b = -2 * p['shift'].to(device).float().expand(n, 2) / torch.tensor([W, H], device=device)
     return torch.cat([A, b[:, :, None]], 2)

@@ -148,8 +148,7 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                          ) -> ImageData:
     "SVHN, CIFAR-10 or CIFAR-100 in torchvision's file layout (CIFAR's pickles read by `safe_unpickle`)."
     root, files = _tv_root(name, root, download), _TV[name][1]
-    missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) "
-                                          f"to fetch them, or point root (--root) at the folder that holds them.")
+    missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) to fetch them, or point root (--root) at the folder that holds them.")
     read = _svhn_files(root, download, missing) if name == 'svhn' else _cifar_files(name, root, download, missing)
     return from_pixels(name, *read, *STATS[name], size=size)
 
@@ -271,15 +270,18 @@ def _class_files(split_dir:Path) -> dict:
         if fs: out[d.name] = fs
     return out
 
+# %% ../nbs/02_datasets.ipynb #9e32acac
+def _check_tree(root:Path, name:str):
+    "Refuse a root that does not exist or lacks train/ or test/."
+    if not root.is_dir(): raise FileNotFoundError(f"{name}: root {root} does not exist; point --root at a folder holding train/<class>/*.jpg and test/<class>/*.jpg")
+    for split in ('train', 'test'):
+        if not (root/split).is_dir():
+            raise ValueError(f"{name}: {root} has no {split}/ folder; expected train/<class>/<image> and test/<class>/<image> (class folders with image files inside)")
+
 # %% ../nbs/02_datasets.ipynb #9de9aea6
 def _folder_classes(root:Path, name:str) -> tuple:
     "(train files by class, test files by class) of a class-folder tree, refused with what to fix unless it is one."
-    if not root.is_dir(): raise FileNotFoundError(f"{name}: root {root} does not exist; point --root at a folder "
-                                                  f"holding train/<class>/*.jpg and test/<class>/*.jpg")
-    for split in ('train', 'test'):
-        if not (root/split).is_dir():
-            raise ValueError(f"{name}: {root} has no {split}/ folder; expected train/<class>/<image> and "
-                             f"test/<class>/<image> (class folders with image files inside)")
+    _check_tree(root, name)
     tr, te = _class_files(root/'train'), _class_files(root/'test')
     if not tr: raise ValueError(f"{name}: {root/'train'} holds no class folders with images ({', '.join(IMG_EXTS)})")
     if len(tr) < 2: raise ValueError(f"{name}: {root/'train'} holds one class folder ({next(iter(tr))}); classification needs at least two")

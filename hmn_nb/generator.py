@@ -248,19 +248,24 @@ def save_condensed(path, # the file to write (atomically)
     "Save `model` with everything needed to regenerate and use its images."
     atomic_save(_record(model, data, info), path)
 
-# %% ../nbs/07_generator.ipynb #a92afe43
-def _check_condensed(obj:dict, path):
-    "Raise a clear error unless `obj`, read from `path`, has the fields and types `save_condensed` writes, all finite."
-    def bad(what): raise ValueError(f"{path} is a damaged hmn_nb condensed file ({what}); condense again or restore a copy")
+# %% ../nbs/07_generator.ipynb #74a362b4
+def _check_header(obj:dict, path, bad):
+    "The format version, kind and sizes of a condensed file, checked: `bad(what)` raises for a damaged one."
     v = obj.get('format_version')
     if type(v) is not int: bad(f"format_version {v!r} is not a whole number")
     if v > FORMAT_VERSION: raise ValueError(f"{path} was written by a newer hmn_nb (format {v}); upgrade hmn_nb to read it")
     if obj.get('kind') not in ('hmn', 'pixels'): bad(f"kind {obj.get('kind')!r} is neither 'hmn' nor 'pixels'")
     for k in ('num_classes', 'images_per_class'):
         if type(obj.get(k)) is not int or obj[k] < 1: bad(f"{k} {obj.get(k)!r} is not a positive whole number")
-    shape = obj.get('image_shape')
-    if not (isinstance(shape, list) and len(shape) == 3 and all(type(s) is int and s > 0 for s in shape)):
-        bad(f"image_shape {shape!r} is not [channels, height, width]")
+    if not (isinstance(s := obj.get('image_shape'), list) and len(s) == 3 and all(type(a) is int and a > 0 for a in s)):
+        bad(f"image_shape {s!r} is not [channels, height, width]")
+
+# %% ../nbs/07_generator.ipynb #a92afe43
+def _check_condensed(obj:dict, path):
+    "Raise a clear error unless `obj`, read from `path`, has the fields and types `save_condensed` writes, all finite."
+    def bad(what): raise ValueError(f"{path} is a damaged hmn_nb condensed file ({what}); condense again or restore a copy")
+    _check_header(obj, path, bad)
+    shape = obj['image_shape']
     for k in ('mean', 'std'):
         s = obj.get(k)
         if not (isinstance(s, list) and len(s) == shape[0] and all(type(a) in (int, float) and math.isfinite(a) for a in s)):
@@ -306,18 +311,23 @@ def _model_of(obj:dict, path) -> SyntheticSet:
     except (KeyError, RuntimeError, TypeError) as e: raise ValueError(f"{path} is a damaged hmn_nb condensed file ({type(e).__name__}: {e})") from None
     return model
 
-# %% ../nbs/07_generator.ipynb #ffc7e25c
-def load_condensed(path, # a file written by `save_condensed`
-                   device='cpu', # where the set goes
-                  ) -> Condensed:
-    "Load a file written by `save_condensed` (no code from the file is run)."
+# %% ../nbs/07_generator.ipynb #192946c1
+def _read_condensed(path) -> dict:
+    "The dict a condensed file holds, read without running code from it; refused unless it carries the format's tag."
     try: obj = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise FileNotFoundError(f"no condensed file at {path}") from None
     except Exception as e:
         raise ValueError(f"{path} is not a readable hmn_nb condensed file: it is damaged or was written by "
                          f"something else ({type(e).__name__}: {(str(e).splitlines() or ['empty file'])[0][:200]})") from None
-    if not isinstance(obj, dict) or obj.get('format') != FORMAT:
-        raise ValueError(f"{path} is not a hmn_nb condensed file (no '{FORMAT}' format tag)")
+    if not isinstance(obj, dict) or obj.get('format') != FORMAT: raise ValueError(f"{path} is not a hmn_nb condensed file (no '{FORMAT}' format tag)")
+    return obj
+
+# %% ../nbs/07_generator.ipynb #ffc7e25c
+def load_condensed(path, # a file written by `save_condensed`
+                   device='cpu', # where the set goes
+                  ) -> Condensed:
+    "Load a file written by `save_condensed` (no code from the file is run)."
+    obj = _read_condensed(path)
     _check_condensed(obj, path)
     return Condensed(_model_of(obj, path).to(device), {k: v for k, v in obj.items() if k != 'state'})
 
@@ -343,20 +353,23 @@ def _write_pngs(tmp:Path, px, y:list, names:list, meta:dict):
     (tmp/'export.json').write_text(json.dumps(dict(classes=meta['classes'], folders=names, images=len(px), mean=meta['mean'],
                                                    std=meta['std'], dataset=meta.get('dataset')), indent=2) + '\n')
 
+# %% ../nbs/07_generator.ipynb #601832a5
+def _new_folder(folder) -> Path:
+    "`folder` as a path that may be exported to: absent or an empty folder (its parent created)."
+    folder = Path(folder).expanduser()
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ValueError(f"{folder} already exists and is not an empty folder; choose a new folder to export to")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return folder
+
 # %% ../nbs/07_generator.ipynb #8805d987
 def export_images(cond:Condensed, # a loaded condensed set
                   folder, # a new (or empty) folder to create
                  ) -> Path:
     "Write every image as a lossless PNG to `folder/<label>_<class>/<n>.png`, readable by `ImageFolder`."
-    folder = Path(folder).expanduser()
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValueError(f"{folder} already exists and is not an empty folder; choose a new folder to export to")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    x, y = cond.pixels()
+    folder, (x, y), classes, tmp = _new_folder(folder), cond.pixels(), cond.meta['classes'], None
     px = (x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()       # (N, H, W, C)
-    classes = cond.meta['classes']
     names = [_folder_name(c, n, len(str(len(classes) - 1))) for c, n in enumerate(classes)]
-    tmp = None
     try:                                   # written beside it, then renamed: a failed export leaves nothing behind
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
         _write_pngs(tmp, px, y.tolist(), names, cond.meta)

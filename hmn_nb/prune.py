@@ -300,6 +300,17 @@ def aum_figure(model:SyntheticSet, # the synthetic set whose images were scored
     fig.tight_layout()
     return fig
 
+# %% ../nbs/10_prune.ipynb #2512374d
+def _class_view(out, model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageData):
+    "show(c): replace what the widget `out` shows by class c's images, all of them, in AUM order."
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    def show(c):
+        with out:
+            out.clear_output(wait=True)
+            display(aum_figure(model, aum, plan, data, [c], per_row=model.images_per_class)); plt.close('all')
+    return show
+
 # %% ../nbs/10_prune.ipynb #4933d27e
 def aum_browser(model:SyntheticSet, # the synthetic set whose images were scored
                 aum:torch.Tensor, # AUM of every image, (K, G)
@@ -309,14 +320,8 @@ def aum_browser(model:SyntheticSet, # the synthetic set whose images were scored
     "An ipywidgets view: choose a class, see all its images ordered by AUM with the pruned ones framed."
     try: import ipywidgets as W
     except ImportError: raise ImportError("the AUM browser needs ipywidgets: pip install 'hmn_nb[widgets]'") from None
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-    menu = W.Dropdown(options=[(str(n), c) for c, n in enumerate(data.classes)], description='class')
-    out = W.Output()
-    def show(c):
-        with out:
-            out.clear_output(wait=True)
-            display(aum_figure(model, aum, plan, data, [c], per_row=model.images_per_class)); plt.close('all')
+    menu, out = W.Dropdown(options=[(str(n), c) for c, n in enumerate(data.classes)], description='class'), W.Output()
+    show = _class_view(out, model, aum, plan, data)
     menu.observe(lambda change: show(change['new']), names='value')
     show(0)
     return W.VBox([menu, out])

@@ -117,9 +117,7 @@ def _rotation_flip(p:dict, n:int, device) -> torch.Tensor:
         c, s = p['rotate'].to(device).expand(n).cos(), p['rotate'].to(device).expand(n).sin()
         A = torch.stack([torch.stack([c, s], 1), torch.stack([-s, c], 1)], 1) @ A
     if 'scale' in p: A = torch.diag_embed(p['scale'].to(device).float().expand(n, 2)) @ A
-    if 'flip' in p:
-        f = 1 - 2 * p['flip'].to(device).float().expand(n)
-        A = torch.diag_embed(torch.stack([f, torch.ones_like(f)], 1)) @ A
+    if 'flip' in p: f = 1 - 2 * p['flip'].to(device).float().expand(n); A = torch.diag_embed(torch.stack([f, torch.ones_like(f)], 1)) @ A
     return A
 
 # %% ../nbs/04_augment.ipynb #ca7a87f2

@@ -124,6 +124,12 @@ def _archs(s:str) -> list:
         if a not in ARCHS: raise argparse.ArgumentTypeError(f"unknown architecture {a!r}; choose from {', '.join(ARCHS)}")
     return names
 
+# %% ../nbs/14_cli.ipynb #245e19a4
+def _arch_arg(g, add, prefix:str):
+    "`--eval-arch NAME` for condense (one network); `--arch A,B` for evaluate (one evaluation each)."
+    if prefix: add('arch', choices=ARCHS, help='the network trained (default: convnet)')
+    else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
+
 # %% ../nbs/14_cli.ipynb #f9b1b21e
 def _eval_args(p, prefix:str='eval-'):
     "Evaluation options (`--eval-runs` for condense, `--runs` for evaluate)."
@@ -135,8 +141,7 @@ def _eval_args(p, prefix:str='eval-'):
     add('test-size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
     add('compile', action=argparse.BooleanOptionalAction, default=None, help="train the networks through torch.compile: about 20 s once, then faster steps (default: "
         + ("the recipe's)" if prefix else "the recorded one)"))
-    if prefix: add('arch', choices=ARCHS, help='the network trained (default: convnet)')
-    else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
+    _arch_arg(g, add, prefix)
 
 # %% ../nbs/14_cli.ipynb #c36ec1c0
 def _run_args(p, out:bool=True):
@@ -262,8 +267,9 @@ def _refuse_ignored(given:dict, # the options given, by dest
     _refuse_for_method(given, cfg); _refuse_pruning(given, cfg)
 
 # %% ../nbs/14_cli.ipynb #c5fc9383
-def _check_recipe(recipe:str|None, given:dict):
-    "Refuse an unknown recipe, or a `--dataset` that contradicts it; the recipe's data set is not a change (removed from `given`)."
+def _check_given(recipe:str|None, given:dict):
+    "Refuse --eval-steps with --eval-epochs, an unknown recipe, or a `--dataset` that contradicts it; the recipe's data set is not a change (removed from `given`)."
+    if given.get('eval_steps') and given.get('eval_epochs'): raise ValueError("give --eval-steps or --eval-epochs, not both")
     if recipe is None: return
     if recipe not in RECIPES: recipe_config(recipe)                    # raises with suggestions
     rd = RECIPES[recipe].dataset
@@ -282,8 +288,7 @@ def condense_config(args, # parsed `hmn_nb condense` arguments
                    ) -> RunConfig:
     "The `RunConfig` that parsed `condense` arguments ask for, with every given option recorded as an override."
     given = {k: v for k, v in vars(args).items() if k in _FLAGS and v is not None}
-    _check_recipe(args.recipe, given)
-    if given.get('eval_steps') and given.get('eval_epochs'): raise ValueError("give --eval-steps or --eval-epochs, not both")
+    _check_given(args.recipe, given)
     changes = _settings(argparse.Namespace(**given))
     if 'eval.epochs' in changes: changes['eval.steps'] = None
     cfg = _start_config(args.recipe, given.get('dataset', 'digits'), changes)
@@ -313,6 +318,14 @@ def _eval_line(f:Path, rec:dict, where:Path) -> str:
     sched = f"{rec['eval']['steps']} steps" if rec['eval']['steps'] else f"{rec['eval']['epochs']} epochs"
     return f"{f}, {rec['eval']['arch']}: {rec['acc_mean']:.2f} ± {rec['acc_std']:.2f}% over {rec['runs']} runs ({sched}) -> added to {where}"
 
+# %% ../nbs/14_cli.ipynb #bb15db78
+def _evaluate_one(args, changes:dict, arch:str|None, f:Path, where:Path) -> str:
+    "Evaluate the saved set with network `arch` (None: the recorded one); its line, printed at once when there are several."
+    rec = evaluate_saved(args.path, {**changes, 'arch': arch}, root=args.root, device=args.device or 'auto', progress=args.progress)
+    line = _eval_line(f, rec, where)
+    if len(args.arch or []) > 1: print(line, flush=True)          # each network's line as soon as it is known
+    return line
+
 # %% ../nbs/14_cli.ipynb #ba41f6a2
 def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
                     ) -> str:
@@ -320,11 +333,7 @@ def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
     changes = _section(_settings(args, _EVAL_FLAGS), 'eval')
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')
-    lines = []
-    for arch in args.arch or [None]:
-        rec = evaluate_saved(args.path, {**changes, 'arch': arch}, root=args.root, device=args.device or 'auto', progress=args.progress)
-        lines.append(_eval_line(f, rec, where))
-        if len(args.arch or []) > 1: print(lines[-1], flush=True)          # each network's line as soon as it is known
+    lines = [_evaluate_one(args, changes, arch, f, where) for arch in args.arch or [None]]
     return lines[0] if len(lines) == 1 else f"{len(lines)} evaluations added to {where}"
 
 # %% ../nbs/14_cli.ipynb #c9b96b96

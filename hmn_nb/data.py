@@ -114,8 +114,7 @@ def load_digits_data(size:int=32, # image side after resizing (the originals are
                      n_test:int=500, # images held out for testing, by a fixed permutation (seed 0)
                     ) -> ImageData:
     "scikit-learn's bundled digits as an `ImageData`."
-    if channels not in (1, 3): raise ValueError(f"digits: channels must be 1 or 3, not {channels}")
-    if size < 8: raise ValueError(f"digits: size must be at least 8 (the originals are 8x8), not {size}")
+    if channels not in (1, 3) or size < 8: raise ValueError(f"digits: channels must be 1 or 3 and size at least 8 (the originals are 8x8), not {channels} and {size}")
     x, y = _digit_pixels(size, channels)
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
     tr, te = perm[n_test:], perm[:n_test]

@@ -38,12 +38,10 @@ def _gpu_short(dataset:str, ipc:int) -> dict:
 @dataclass(frozen=True)
 class _Cpu:
     "The `cpu` schedule of one data set and IPC, and what a run of it gave here."
-    iters:int; inner:int                # matching: networks x steps on each
-    eval_steps:int                      # SGD steps per evaluation network
+    iters:int; inner:int; eval_steps:int   # matching: networks x steps on each; SGD steps per evaluation network
     test_size:int|None = None           # test on a class-balanced subset of this many (None: all); not yet rerun: 2,000
     eval_runs:int = 5
-    match:dict = field(default_factory=dict)   # further matching settings (a longer warm start, fewer images per match)
-    eval:dict = field(default_factory=dict)    # further evaluation settings (the convergence check)
+    match:dict = field(default_factory=dict); eval:dict = field(default_factory=dict)   # further matching and evaluation settings
     fast:bool = False                   # retuned for the compiled step and bf16 where native (others: the float32 settings they were measured with)
     measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
     cost:str|None = None                # the expected time where not measured; where measured, the cost on other CPUs

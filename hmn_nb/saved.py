@@ -122,8 +122,7 @@ def _prunable(path, f:Path, rj:Path|None, before:dict|None) -> tuple:
     src = d/'condensed-over.pt' if (d/'condensed-over.pt').exists() else f     # so an interrupted prune reruns
     cond = load_condensed(src)
     if not isinstance(cond.model, HMN): raise ValueError(f"{src} holds a pixel set; only HMN results can be pruned")
-    if cond.model.storage_floats() <= budget:
-        raise ValueError(f"{d} is already within its budget ({cond.model.storage_floats():,} of {budget:,} floats); nothing to prune, nothing changed")
+    if cond.model.storage_floats() <= budget: raise ValueError(f"{d} is already within its budget ({cond.model.storage_floats():,} of {budget:,} floats); nothing to prune, nothing changed")
     return src, cond, budget
 
 # %% ../nbs/13_saved.ipynb #d860a296

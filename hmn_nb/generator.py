@@ -260,17 +260,20 @@ def _check_header(obj:dict, path, bad):
     if not (isinstance(s := obj.get('image_shape'), list) and len(s) == 3 and all(type(a) is int and a > 0 for a in s)):
         bad(f"image_shape {s!r} is not [channels, height, width]")
 
+# %% ../nbs/07_generator.ipynb #8c7a12c6
+def _check_norm(obj:dict, bad):
+    "Mean and std of a condensed file: one finite number per image channel each, std above 0; else `bad(what)`."
+    for k in ('mean', 'std'):
+        s = obj.get(k)
+        if not (isinstance(s, list) and len(s) == obj['image_shape'][0] and all(type(a) in (int, float) and math.isfinite(a) for a in s)):
+            bad(f"{k} {s!r} is not one finite number per channel")
+    if not all(a > 0 for a in obj['std']): bad(f"std {obj['std']} has a non-positive entry")
+
 # %% ../nbs/07_generator.ipynb #a92afe43
 def _check_condensed(obj:dict, path):
     "Raise a clear error unless `obj`, read from `path`, has the fields and types `save_condensed` writes, all finite."
     def bad(what): raise ValueError(f"{path} is a damaged hmn_nb condensed file ({what}); condense again or restore a copy")
-    _check_header(obj, path, bad)
-    shape = obj['image_shape']
-    for k in ('mean', 'std'):
-        s = obj.get(k)
-        if not (isinstance(s, list) and len(s) == shape[0] and all(type(a) in (int, float) and math.isfinite(a) for a in s)):
-            bad(f"{k} {s!r} is not one finite number per channel")
-    if not all(a > 0 for a in obj['std']): bad(f"std {obj['std']} has a non-positive entry")
+    _check_header(obj, path, bad); _check_norm(obj, bad)
     if not isinstance(obj.get('classes'), list) or len(obj['classes']) != obj['num_classes']:
         bad(f"classes is not a list of {obj['num_classes']} names")
     if not isinstance(obj.get('state'), dict) or not all(isinstance(t, torch.Tensor) for t in obj['state'].values()):

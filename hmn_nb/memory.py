@@ -51,13 +51,9 @@ def storage_breakdown(cfg:HMNConfig, # the layout
                      ) -> dict:
     "Floats of each part, with s = mem_size: m_D c_D s², m_C K c_C s², m_I K G c_I s², extractors K (9 c_D c_F + c_F), decoder."
     s2 = cfg.mem_size ** 2
-    return dict(
-        dataset_memory=cfg.dataset_channels * s2,
-        class_memories=num_classes * cfg.class_channels * s2,
-        instance_memories=num_classes * gipc * cfg.instance_floats,
-        extractors=num_classes * conv_floats(cfg.dataset_channels, cfg.feature_channels),
-        decoder=conv_floats(cfg.decoder_in, cfg.hidden) + cfg.up_stages * conv_floats(cfg.hidden, cfg.hidden)
-                + conv_floats(cfg.hidden, channels))
+    return dict(dataset_memory=cfg.dataset_channels * s2, class_memories=num_classes * cfg.class_channels * s2,
+                instance_memories=num_classes * gipc * cfg.instance_floats, extractors=num_classes * conv_floats(cfg.dataset_channels, cfg.feature_channels),
+                decoder=conv_floats(cfg.decoder_in, cfg.hidden) + cfg.up_stages * conv_floats(cfg.hidden, cfg.hidden) + conv_floats(cfg.hidden, channels))
 
 # %% ../nbs/06_memory.ipynb #9dd1a14f
 def storage_floats(cfg:HMNConfig, # the HMN layout
@@ -77,6 +73,13 @@ def budget_floats(ipc:float, # images per class of storage
     C, H, W = shape
     return int(ipc * num_classes * C * H * W)
 
+# %% ../nbs/06_memory.ipynb #ddf47c4e
+def _no_fit(shared:int, per_image_row:int, budget:int) -> str:
+    "Why a layout does not fit a budget: what one image per class would need, and how far short the budget falls."
+    need = shared + per_image_row
+    return (f"HMN layout does not fit: {need:,} floats for one image per class (shared parts {shared:,}) but the budget is {budget:,}, "
+            f"{need - budget:,} floats short; use smaller memories or networks, or a larger IPC")
+
 # %% ../nbs/06_memory.ipynb #5fde5216
 def gipc_for_budget(cfg:HMNConfig, # the HMN layout
                     budget:int, # floats allowed
@@ -87,9 +90,7 @@ def gipc_for_budget(cfg:HMNConfig, # the HMN layout
     shared = storage_floats(cfg, num_classes, 0, channels)
     per_image_row = num_classes * cfg.instance_floats        # one more image in every class
     gipc = (budget - shared) // per_image_row
-    if gipc < 1:
-        raise ValueError(f"HMN layout does not fit: {shared + per_image_row:,} floats for one image per class (shared parts {shared:,}) but the "
-                         f"budget is {budget:,}, {shared + per_image_row - budget:,} floats short; use smaller memories or networks, or a larger IPC")
+    if gipc < 1: raise ValueError(_no_fit(shared, per_image_row, budget))
     return int(gipc)
 
 # %% ../nbs/06_memory.ipynb #ae0c2d0f

@@ -311,6 +311,13 @@ def _keep(out:Path|None, name:str, model:SyntheticSet, data:ImageData, info:dict
     "Save a condensed set into the run's folder (nothing without one)."
     if out is not None: save_condensed(out/name, model, data, **info)
 
+# %% ../nbs/11_pipeline.ipynb #1be2609f
+def _provenance(cfg:RunConfig, clock:_Clock, device:torch.device, argv:list|None) -> dict:
+    "The `RunResult` fields that say how the run was made and where: times, settings, seed, data, version, hardware."
+    return dict(stages=clock.stages, seconds=clock.total(), condense_seconds=clock.stages['condense'], config=cfg.to_dict(),
+                seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
+                threads=torch.get_num_threads(), hardware=describe_device(device))
+
 # %% ../nbs/11_pipeline.ipynb #8fe3dd04
 def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, model:SyntheticSet, match:MatchConfig, losses:list,
             report:dict|None, ev:EvalResult, clock:_Clock, device:torch.device, argv:list|None) -> RunResult:
@@ -321,10 +328,7 @@ def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, mode
         **measured(ev, model, budget), evaluations=[evaluation_record(ev, file='condensed.pt')], prune=report,
         storage=storage_breakdown(layout, data.num_classes, model.images_per_class, data.shape[0]) if layout else None,
         hmn_layout=asdict(layout) if layout else None, match=asdict(match) if losses else None,
-        loss_curve=dict(every=step, values=losses[::step]) if losses else None, stages=clock.stages,
-        seconds=clock.total(), condense_seconds=clock.stages['condense'], config=cfg.to_dict(),
-        seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
-        threads=torch.get_num_threads(), hardware=describe_device(device), model=model)
+        loss_curve=dict(every=step, values=losses[::step]) if losses else None, **_provenance(cfg, clock, device, argv), model=model)
 
 # %% ../nbs/11_pipeline.ipynb #08978b7c
 def _load(cfg:RunConfig, device:torch.device, progress:bool, data:ImageData|None=None) -> ImageData:

@@ -163,8 +163,8 @@ class PruneConfig:
     val_per_class:int = 50        # validation images per class, taken from the training split
     equal_training:bool = True    # over budget: each image gets the at-budget share of matching and warm start (`equal_training`)
 
-    @property
-    def active(self) -> bool: return self.over_budget > 0 and self.strategy != "none"
+# %% ../nbs/10_prune.ipynb #0fed807c
+PruneConfig.active = property(lambda self: self.over_budget > 0 and self.strategy != "none", doc="Whether the run condenses over the budget and prunes back")
 
 # %% ../nbs/10_prune.ipynb #459761bc
 def _prune_check(self:PruneConfig) -> PruneConfig:
@@ -311,6 +311,13 @@ def _class_view(out, model:SyntheticSet, aum:torch.Tensor, plan:dict, data:Image
             display(aum_figure(model, aum, plan, data, [c], per_row=model.images_per_class)); plt.close('all')
     return show
 
+# %% ../nbs/10_prune.ipynb #a5624e99
+def _widgets():
+    "ipywidgets, or an error that says how to install it."
+    try: import ipywidgets
+    except ImportError: raise ImportError("the AUM browser needs ipywidgets: pip install 'hmn_nb[widgets]'") from None
+    return ipywidgets
+
 # %% ../nbs/10_prune.ipynb #4933d27e
 def aum_browser(model:SyntheticSet, # the synthetic set whose images were scored
                 aum:torch.Tensor, # AUM of every image, (K, G)
@@ -318,8 +325,7 @@ def aum_browser(model:SyntheticSet, # the synthetic set whose images were scored
                 data:ImageData, # the data set (normalisation, class names)
                ):
     "An ipywidgets view: choose a class, see all its images ordered by AUM with the pruned ones framed."
-    try: import ipywidgets as W
-    except ImportError: raise ImportError("the AUM browser needs ipywidgets: pip install 'hmn_nb[widgets]'") from None
+    W = _widgets()
     menu, out = W.Dropdown(options=[(str(n), c) for c, n in enumerate(data.classes)], description='class'), W.Output()
     show = _class_view(out, model, aum, plan, data)
     menu.observe(lambda change: show(change['new']), names='value')

@@ -139,8 +139,7 @@ def _eval_args(p, prefix:str='eval-'):
     add('steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
     add('epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
     add('test-size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
-    add('compile', action=argparse.BooleanOptionalAction, default=None, help="train the networks through torch.compile: about 20 s once, then faster steps (default: "
-        + ("the recipe's)" if prefix else "the recorded one)"))
+    add('compile', action=argparse.BooleanOptionalAction, default=None, help="train the networks through torch.compile: about 20 s once, then faster steps (default: " + ("the recipe's)" if prefix else "the recorded one)"))
     _arch_arg(g, add, prefix)
 
 # %% ../nbs/14_cli.ipynb #c36ec1c0

@@ -37,8 +37,7 @@ def _read_svhn(path:Path) -> tuple:
     "(pixels (N, 3, 32, 32) uint8, labels 0-9) from one of SVHN's .mat files, checked (MATLAB data is read, never run)."
     import scipy.io
     try: m = scipy.io.loadmat(path)
-    except Exception as e:
-        raise ValueError(f"{path} is not an SVHN .mat file that can be read ({type(e).__name__}: {e}); replace it with the official file") from None
+    except Exception as e: raise ValueError(f"{path} is not an SVHN .mat file that can be read ({type(e).__name__}: {e}); replace it with the official file") from None
     x, y = m.get('X'), m.get('y')
     ok = (isinstance(x, np.ndarray) and x.dtype == np.uint8 and x.ndim == 4 and x.shape[:3] == (32, 32, 3) and
           isinstance(y, np.ndarray) and y.dtype.kind in 'iu' and y.size == x.shape[3] and ((y >= 1) & (y <= 10)).all())

@@ -24,6 +24,12 @@ __all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_
 # %% ../nbs/08_matching.ipynb #f3bd947f
 METRICS = ('l1', 'mse', 'cos', 'dc')
 
+# %% ../nbs/08_matching.ipynb #0689a276
+def _unit_cosines(gr:torch.Tensor, gs:torch.Tensor) -> torch.Tensor:
+    "DC's distance Σ_o (1 − cos(g_r[o], g_s[o])): per output unit o, the cosine of its incoming weights' gradients."
+    a, b = gr.reshape(gr.shape[0], -1), gs.reshape(gs.shape[0], -1)
+    return (1 - (a * b).sum(1) / (a.norm(dim=1) * b.norm(dim=1) + 1e-6)).sum()
+
 # %% ../nbs/08_matching.ipynb #5096598a
 def layer_distance(gr:torch.Tensor, # gradient on real data for one layer's weight
                    gs:torch.Tensor, # gradient on synthetic data, same shape
@@ -33,9 +39,7 @@ def layer_distance(gr:torch.Tensor, # gradient on real data for one layer's weig
     if metric == 'l1': return (gr - gs).abs().sum()
     if metric == 'mse': return ((gr - gs) ** 2).sum()
     if metric == 'cos': return 1 - F.cosine_similarity(gr.flatten(), gs.flatten(), dim=0, eps=1e-6)
-    if metric == 'dc':   # DC: per output unit, 1 - cosine of the flattened incoming weights' gradients
-        a, b = gr.reshape(gr.shape[0], -1), gs.reshape(gs.shape[0], -1)
-        return (1 - (a * b).sum(1) / (a.norm(dim=1) * b.norm(dim=1) + 1e-6)).sum()
+    if metric == 'dc': return _unit_cosines(gr, gs)
     raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
 
 # %% ../nbs/08_matching.ipynb #fcddf945
@@ -179,8 +183,7 @@ def compiled_term(net:ConvNet, # the matching network of this step; only its wei
                   cfg:MatchConfig, # the metric and precision the term is compiled for
                  ):
     "term(xr, yr, xs, ys, targets) -> one class's matching loss, back-propagated into `targets`, by compiled functions."
-    real, syn, _ = _compiled(net, cfg)
-    w, rest = _weights(net, cfg.fc)
+    (real, syn, _), (w, rest) = _compiled(net, cfg), _weights(net, cfg.fc)
     def term(xr, yr, xs, ys, targets) -> float:
         dxs, loss = _first_call(syn, xs.detach(), w, rest, _first_call(real, w, rest, xr, yr), ys)
         torch.autograd.backward(xs, dxs, inputs=targets)

@@ -87,8 +87,7 @@ def gipc_for_budget(cfg:HMNConfig, # the HMN layout
                     channels:int, # image channels
                    ) -> int:
     "GIPC = ⌊(B − S(0)) / (K c_I s²)⌋: the most generated images per class whose HMN fits in B floats."
-    shared = storage_floats(cfg, num_classes, 0, channels)
-    per_image_row = num_classes * cfg.instance_floats        # one more image in every class
+    shared, per_image_row = storage_floats(cfg, num_classes, 0, channels), num_classes * cfg.instance_floats   # S(0); one more image in every class
     gipc = (budget - shared) // per_image_row
     if gipc < 1: raise ValueError(_no_fit(shared, per_image_row, budget))
     return int(gipc)

@@ -273,15 +273,18 @@ def output_lock(out:Path, # the folder to lock
         yield out
     finally: f.close()
 
+# %% ../nbs/11_pipeline.ipynb #2ba4ad0e
+def _remove_run(out:Path):
+    "Remove an earlier run's files (`RUN_FILES`) from folder `out`, leaving anything else."
+    for f in RUN_FILES: (out/f).unlink(missing_ok=True)
+
 # %% ../nbs/11_pipeline.ipynb #1503649f
 def claim_output(out:Path, # the run's folder
                  fresh:bool, # remove an earlier run's files first
                  method:str, # the run's method (a random run never resumes)
                 ):
     "Refuse a folder holding a finished run or another method's checkpoint; with `fresh`, remove a run's files first."
-    if fresh:
-        for f in RUN_FILES: (out/f).unlink(missing_ok=True)
-        return
+    if fresh: return _remove_run(out)
     if (out/'result.json').exists():
         raise ValueError(f"{out} holds a finished run (result.json): evaluate it again with `hmn_nb evaluate {out}`, choose another output folder, or start over with --fresh")
     if method == 'random' and (out/'checkpoint.pt').exists():

@@ -274,10 +274,8 @@ def _aum_row(axs, model:SyntheticSet, aum:torch.Tensor, plan:dict, data:ImageDat
     show = torch.cat([order[:cols // 2], order[-(cols - cols // 2):]]) if model.images_per_class > cols else order
     with torch.no_grad(): x = data.denorm(model(torch.full_like(show, c).to(model.device), show.to(model.device))).cpu()
     hard, easy = set(plan['removed_hard'][c].tolist()), set(plan['removed_easy'][c].tolist())
-    for j, ax in enumerate(axs):
-        if j >= len(show): ax.set_xticks([]); ax.set_yticks([]); ax.axis('off'); continue
-        i = int(show[j])
-        _framed(ax, x[j], 'red' if i in hard else 'blue' if i in easy else None, f'{float(aum[c, i]):.1f}')
+    for j, (ax, i) in enumerate(zip(axs, show.tolist())): _framed(ax, x[j], 'red' if i in hard else 'blue' if i in easy else None, f'{float(aum[c, i]):.1f}')
+    for ax in axs[len(show):]: ax.set_xticks([]); ax.set_yticks([]); ax.axis('off')      # a row longer than the class
     axs[0].set_ylabel(str(data.classes[c])[:10], rotation=0, ha='right', va='center', fontsize=8)
 
 # %% ../nbs/10_prune.ipynb #6b51bf97

@@ -140,6 +140,19 @@ def _hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each c
 
 HMN.keep = _hmn_keep
 
+# %% ../nbs/07_generator.ipynb #e01391de
+def _hmn_extend(self:HMN, extra:int, # instance memories to add to every class
+                seed:int, # draws the new memories, N(0, 1)
+               ) -> HMN:
+    "A copy with `extra` more images per class: every tensor of `self` kept as it is, new instance memories m_I[c, G:G + extra] appended."
+    if extra < 0: raise ValueError(f"extra must be 0 or more images per class, not {extra}")
+    new_m = torch.randn(self.num_classes, extra, *self.m_instance.shape[2:], generator=torch.Generator().manual_seed(seed)).to(self.m_instance.device)
+    new = HMN(self.cfg, self.num_classes, self.images_per_class + extra, self.shape, self.mean, self.std).to(self.device)
+    new.load_state_dict({**self.state_dict(), 'm_instance': torch.cat([self.m_instance.detach(), new_m], 1)})
+    return new
+
+HMN.extend = _hmn_extend
+
 # %% ../nbs/07_generator.ipynb #54d84c0d
 def _hmn_for_budget(data:ImageData, # the real data set: classes, image shape, normalisation, device
                    ipc:float, # the storage budget in images per class

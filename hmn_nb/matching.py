@@ -19,7 +19,7 @@ from .generator import SyntheticSet, HMN, warm_start
 
 # %% auto #0
 __all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_step', 'compiled_term', 'train_net_real',
-           'make_optimizer', 'save_checkpoint', 'load_checkpoint', 'condense']
+           'make_optimizer', 'save_checkpoint', 'load_checkpoint', 'side_draws', 'condense']
 
 # %% ../nbs/08_matching.ipynb #f3bd947f
 METRICS = ('l1', 'mse', 'cos', 'dc')
@@ -76,6 +76,7 @@ class MatchConfig:
     precision:str = 'fp32'      # the matching network's arithmetic: 'fp32', 'bf16' or 'auto' (bf16 where native)
     compile:bool = False        # torch.compile the two gradients of a match (see "Faster matching steps")
     class_step:bool = False     # step the optimiser after every class's term (IDC), not once after all K classes
+    own_subsets:bool = False    # draw each match's synthetic subset apart (`side_draws`): sets of other sizes then meet the same real batches
 
 # %% ../nbs/08_matching.ipynb #38560de9
 def _match_check_numbers(cfg:MatchConfig):
@@ -98,10 +99,10 @@ def _match_check(self:MatchConfig) -> MatchConfig:
 MatchConfig.check = _match_check
 
 # %% ../nbs/08_matching.ipynb #f4e0dcd8
-def _class_batches(model:SyntheticSet, sampler:ClassSampler, c:int, cfg:MatchConfig, dsa:DSA, g:torch.Generator) -> tuple:
-    "(x_r, y_r, x_s, y_s) of class c: `cfg.batch_real` real images and up to `cfg.batch_syn` of its synthetic ones, one augmentation for both."
+def _class_batches(model:SyntheticSet, sampler:ClassSampler, c:int, cfg:MatchConfig, dsa:DSA, g:torch.Generator, gs=None) -> tuple:
+    "(x_r, y_r, x_s, y_s) of class c: `cfg.batch_real` real images and up to `cfg.batch_syn` of its synthetic ones (drawn from `gs` when given), one augmentation for both."
     xr = sampler(c, cfg.batch_real)
-    i = torch.randperm(model.images_per_class, generator=g)[:cfg.batch_syn].to(model.device)
+    i = torch.randperm(model.images_per_class, generator=gs or g)[:cfg.batch_syn].to(model.device)
     xs = model(torch.full_like(i, c), i)
     xr, xs = dsa.siamese(xr, xs, generator=g)
     return xr, torch.full((len(xr),), c, device=model.device), xs, torch.full((len(xs),), c, device=model.device)
@@ -126,11 +127,12 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
                dsa:DSA, # the siamese augmentation
                g:torch.Generator, # CPU generator: real batches, synthetic subsets, augmentation
                opt=None, # when given, step it after every class's term (IDC's loop); else the caller steps once
+               gs:torch.Generator|None=None, # draws the synthetic subsets instead of `g` (`MatchConfig.own_subsets`)
               ) -> float:
     "L = Σ_c L_c, L_c = Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): back-propagate each L_c into `model`; return L / K."
     term, targets, total = (compiled_term if cfg.compile else _eager_term)(net, cfg), list(model.parameters()), 0.0
     for c in range(model.num_classes):
-        loss = term(*_class_batches(model, sampler, c, cfg, dsa, g), targets)
+        loss = term(*_class_batches(model, sampler, c, cfg, dsa, g, gs), targets)
         total += loss
         if opt is not None:                      # IDC: the next class is matched with the updated set
             if not math.isfinite(loss): return loss                    # the caller reports it; nothing was stepped
@@ -285,7 +287,7 @@ def _read_checkpoint(path) -> tuple:
     try: saved = json.loads(ck['fingerprint'])
     except (KeyError, TypeError, ValueError): saved = None
     if not _fields_ok(ck, saved): raise ValueError(f"checkpoint {path} is damaged (missing or mistyped fields); delete it to start over")
-    for k, v in (('precision', 'fp32'), ('compile', False), ('class_step', False), ('net_cutmix', 0.0)):
+    for k, v in (('precision', 'fp32'), ('compile', False), ('class_step', False), ('net_cutmix', 0.0), ('own_subsets', False)):
         saved['config'].setdefault(k, v)                                                # written before these existed
     check_finite(f'checkpoint {path}', *ck['model'].values(), hint='it is damaged; delete it to start over')
     return ck, saved
@@ -370,10 +372,10 @@ def _report_times(times:dict, now:dict, before:dict, start:int):
     if start: times.update(sittings=now['sittings'], earlier_sittings=before.get('warm_start', 0.0) + before.get('matching', 0.0))
 
 # %% ../nbs/08_matching.ipynb #5ee42804
-def _matching_step(model:SyntheticSet, net:ConvNet, sampler:ClassSampler, cfg:MatchConfig, dsa:DSA, g:torch.Generator, opt) -> float:
+def _matching_step(model:SyntheticSet, net:ConvNet, sampler:ClassSampler, cfg:MatchConfig, dsa:DSA, g:torch.Generator, opt, gs=None) -> float:
     "One matching step and its optimiser step(s): after every class (`cfg.class_step`, IDC) or once after all; none if it diverged."
     opt.zero_grad(set_to_none=True)
-    loss = match_step(model, net, sampler, cfg, dsa, g, opt if cfg.class_step else None)
+    loss = match_step(model, net, sampler, cfg, dsa, g, opt if cfg.class_step else None, gs)
     if not cfg.class_step and math.isfinite(loss): opt.step()
     return loss
 
@@ -382,6 +384,14 @@ def _show_step(bar, it:int, step:int, cfg:MatchConfig, loss:float, start:int):
     "Put the step and its loss on the progress bar."
     bar.comment = f'matching: network {it + 1}, step {step + 1}/{cfg.inner}: matching loss {loss:.3f}'
     bar.update(it - start)                                          # redraw with the new loss
+
+# %% ../nbs/08_matching.ipynb #bd2f84d7
+def side_draws(seed:int, # the run's seed
+               it:int, # the outer iteration
+               stream:int, # 0: CutMix in the network's real steps, 1: the synthetic subsets (`own_subsets`)
+              ) -> torch.Generator:
+    "A generator of its own for one outer iteration's draws of one kind, so they leave the run's other draws unchanged; re-seeded every iteration, so a resumed run draws the same."
+    return torch.Generator().manual_seed(seed * 1_000_003 + it + stream * (1 << 40))
 
 # %% ../nbs/08_matching.ipynb #e1e35948
 def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet), on its device
@@ -403,9 +413,9 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     dsa, bar = DSA(cfg.augment), _matching_bar(start, cfg, progress)
     for it in bar:
         net, net_opt = _matching_net(data, cfg, g)                    # a fresh network, its weights drawn from g
-        gm = torch.Generator().manual_seed(seed * 1_000_003 + it) if cfg.net_cutmix else None   # CutMix's own draws
+        gm, gs = side_draws(seed, it, 0) if cfg.net_cutmix else None, side_draws(seed, it, 1) if cfg.own_subsets else None
         for step in range(cfg.inner):
-            losses.append(_matching_step(model, net, sampler, cfg, dsa, g, opt))
+            losses.append(_matching_step(model, net, sampler, cfg, dsa, g, opt, gs))
             if not math.isfinite(losses[-1]): raise Diverged(f"matching diverged at network {it + 1}, step {step + 1} "
                                                              f"(loss {losses[-1]}); {_diverged_hint(checkpoint, saved)}")
             if progress: _show_step(bar, it, step, cfg, losses[-1], start)

@@ -16,8 +16,8 @@ from .aum import aum_scores, aum_config
 # %% auto #0
 __all__ = ['STRATEGIES', 'VAL_SEED', 'BETA_GRID', 'ABLATION', 'removals_needed', 'prune_plan', 'image_aum', 'prune',
            'validation_indices', 'validation_data', 'held_out', 'choose_beta', 'PruneConfig', 'aum_training',
-           'beta_training', 'equal_training', 'aum_and_beta', 'prune_stage', 'prune_every_way', 'aum_figure',
-           'aum_browser']
+           'beta_training', 'equal_training', 'aum_and_beta', 'prune_stage', 'prune_every_way', 'beta_figure',
+           'aum_figure', 'aum_browser']
 
 # %% ../nbs/10_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, # the over-budget HMN
@@ -258,6 +258,18 @@ def prune_every_way(model:HMN, # the over-budget HMN
                    ) -> dict:
     "{strategy: (pruned model, report)} for every strategy of `ABLATION`, each to `budget`."
     return {s: prune(model, aum, budget, s, beta if s == 'double-end' else 0.0, seed=seed) for s in ABLATION}
+
+# %% ../nbs/10_prune.ipynb #3470440a
+def beta_figure(search:dict, # what `choose_beta` returned
+                ax=None, # axes to draw on (None: a new figure)
+               ):
+    "Validation accuracy against β, ± its std over the candidate's networks, with the chosen β marked: how sharp the choice is."
+    import matplotlib.pyplot as plt
+    ax, g = ax or plt.subplots(figsize=(5, 2.8))[1], search['grid']
+    ax.errorbar([s['beta'] for s in g], [s['acc_mean'] for s in g], [s['acc_std'] for s in g], marker='o', capsize=3, label=f"validation, {len(g[0]['accs'])} networks a β")
+    ax.axvline(search['beta'], color='gray', ls=':', label=f"chosen β = {search['beta']}")
+    ax.set_xlabel('β (hard-end share of removals)'); ax.set_ylabel('accuracy %'); ax.legend(fontsize=8)
+    return ax.figure
 
 # %% ../nbs/10_prune.ipynb #9997bf06
 def _framed(ax, im:torch.Tensor, color:str|None, title:str):

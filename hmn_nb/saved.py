@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_saved.ipynb #88631601
 from __future__ import annotations
-import json, time
+import copy, json, math, statistics, time
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -12,17 +12,18 @@ import torch
 from .base import get_device, write_json
 from .data import ImageData
 from .datasets import load_data
-from .memory import budget_floats
+from .memory import budget_floats, gipc_for_budget
 from .generator import HMN, load_condensed, save_condensed
 from .matching import condense
-from .evaluate import EvalConfig, evaluate
+from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, held_out, prune_every_way, prune_stage
 from .pipeline import (RunConfig, RunResult, evaluation_record, measured, output_lock, run_config_from, save_figures,
                              say, write_result)
 
 # %% auto #0
-__all__ = ['WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'pruning_ablation',
-           'print_ablation', 'ablation_saved']
+__all__ = ['ARMS', 'WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'paired_sets',
+           'condense_arms', 'pruning_ablation', 'print_ablation', 'paired_differences', 'print_paired',
+           'ablation_saved']
 
 # %% ../nbs/13_saved.ipynb #ca87a5b6
 def _run_files(p:Path) -> tuple:
@@ -163,28 +164,55 @@ def prune_saved(path, # a run folder holding an over-budget HMN
         write_result(res, f.parent)
         return res
 
-# %% ../nbs/13_saved.ipynb #e19ea905
+# %% ../nbs/13_saved.ipynb #0f62c1c8
+def paired_sets(cfg:RunConfig, data:ImageData) -> tuple:
+    "(at-budget HMN, over-budget HMN) from `cfg.seed`: the second is the first plus the instance memories that `cfg.prune.over_budget` adds."
+    at = HMN.for_budget(data, cfg.ipc, 0.0, seed=cfg.seed, layout=cfg.layout)
+    G = gipc_for_budget(at.cfg, budget_floats(cfg.ipc * (1 + cfg.prune.over_budget), data.num_classes, data.shape), data.num_classes, data.shape[0])
+    return at, at.extend(G - at.images_per_class, seed=cfg.seed + 1_000_003)
+
+# %% ../nbs/13_saved.ipynb #2210bdc6
+ARMS = ('equal training', 'equal compute')   # the over-budget condensations: each image the at-budget share, or the at-budget schedule
+
+# %% ../nbs/13_saved.ipynb #d1f2dde8
+def condense_arms(cfg:RunConfig, data:ImageData, progress:bool=False) -> dict:
+    "{'at budget', *ARMS: condensed set}: the paired sets (`paired_sets`), all condensed on the split without the validation images, subsets drawn apart."
+    (at, over), fit, m = paired_sets(cfg, data), held_out(data, cfg.prune.val_per_class), replace(cfg.match, own_subsets=True)
+    plans = {'at budget': (at, m), 'equal training': (over, equal_training(m, at.images_per_class, over.images_per_class)), 'equal compute': (over, m)}
+    sets = {k: copy.deepcopy(s) for k, (s, _) in plans.items()}
+    for k, (_, mc) in plans.items(): condense(sets[k], fit, mc, seed=cfg.seed, progress=progress)
+    return sets
+
+# %% ../nbs/13_saved.ipynb #acab9533
+def _pruned_arms(sets:dict, data:ImageData, cfg:RunConfig, progress:bool) -> tuple:
+    "({name: set} to evaluate, {arm: {'aum', 'search'}}): at budget; each arm before pruning; equal training pruned every way; equal compute double-end."
+    p, out, scored = replace(cfg.prune, strategy='double-end', beta=None), {'no pruning (condensed at budget)': sets['at budget']}, {}
+    budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
+    for arm in ARMS:
+        aum, beta, search, _ = aum_and_beta(sets[arm], data, budget, p, cfg.eval, cfg.seed, progress)
+        scored[arm] = dict(aum=aum, search=search)
+        out[f'{arm}, before pruning'] = sets[arm]
+        for s, (pruned, _) in prune_every_way(sets[arm], aum, budget, beta, cfg.seed).items():
+            if arm == 'equal training' or s == 'double-end': out[f'{arm}, {s} pruning'] = pruned
+    return out, scored
+
+# %% ../nbs/13_saved.ipynb #6334033b
+def _evaluate_set(m:HMN, data:ImageData, ev:EvalConfig, device=None, progress:bool=False, label:str='evaluation') -> EvalResult:
+    "Fresh networks trained on the images `m` decodes, tested on `data`'s test split."
+    with torch.no_grad(): x, y = m.generate()
+    return evaluate(x, y, data, ev, device, progress=progress, label=label)
+
+# %% ../nbs/13_saved.ipynb #652138ce
 def pruning_ablation(cfg:RunConfig, # an HMN run: data set, IPC, matching, pruning (its over_budget), evaluation, seed
                      data:ImageData|None=None, # the data, already loaded
                      progress:bool=False, # progress bars
                     ) -> dict:
-    "Condense at budget and over it, prune the latter every way, evaluate every set; return results and parts."
+    "The paired ablation of one seed: condense at budget and over it (both arms), prune every way, evaluate every set alike; return results and parts."
     cfg = cfg.check()
     data = data if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, device=get_device(cfg.device))
-    budget, p = budget_floats(cfg.ipc, data.num_classes, data.shape), replace(cfg.prune, strategy='double-end', beta=None)
-    at_budget, over = (HMN.for_budget(data, cfg.ipc, o, seed=cfg.seed, layout=cfg.layout) for o in (0.0, p.over_budget))
-    fit = held_out(data, p.val_per_class)                       # both condensed without the images that choose β
-    over_match = equal_training(cfg.match, at_budget.images_per_class, over.images_per_class) if p.equal_training else cfg.match
-    for m, mc in ((at_budget, cfg.match), (over, over_match)): condense(m, fit, mc, seed=cfg.seed, progress=progress)
-    aum, beta, search, _ = aum_and_beta(over, data, budget, p, cfg.eval, cfg.seed, progress)
-    sets = {'no pruning (condensed at budget)': at_budget, 'over budget, before pruning': over}
-    for s, (pruned, _) in prune_every_way(over, aum, budget, beta, cfg.seed).items():
-        sets[f'{s} pruning' + (f" (β = {beta})" if s == 'double-end' else '')] = pruned
-    results = {}
-    for name, m in sets.items():
-        with torch.no_grad(): x, y = m.generate()
-        results[name] = evaluate(x, y, data, cfg.eval, progress=progress, label=name)
-    return dict(results=results, sets=sets, search=search, aum=aum, budget=budget, over_hmn=over, data=data)
+    sets, scored = _pruned_arms(condense_arms(cfg, data, progress), data, cfg, progress)
+    results = {name: _evaluate_set(m, data, cfg.eval, progress=progress, label=name) for name, m in sets.items()}
+    return dict(results=results, sets=sets, scored=scored, budget=budget_floats(cfg.ipc, data.num_classes, data.shape), data=data, seed=cfg.seed)
 
 # %% ../nbs/13_saved.ipynb #6c394456
 def print_ablation(ab:dict, # what `pruning_ablation` returned
@@ -194,6 +222,28 @@ def print_ablation(ab:dict, # what `pruning_ablation` returned
         m = ab['sets'][name]
         flag = '  OVER BUDGET' if m.storage_floats() > ab['budget'] else ''
         print(f"{name:36s} {m.images_per_class:4d} img/class {m.storage_floats():9,d} floats   {r.mean:5.2f} ± {r.std:.2f} %{flag}")
+
+# %% ../nbs/13_saved.ipynb #24b693c4
+def _t_interval(d:list) -> tuple:
+    "(mean, half-width of the 95 % Student-t interval of the mean, n) of the paired differences `d` (NaN width for one)."
+    from scipy.stats import t
+    half = t.ppf(0.975, len(d) - 1) * statistics.stdev(d) / math.sqrt(len(d)) if len(d) > 1 else float('nan')
+    return statistics.fmean(d), half, len(d)
+
+# %% ../nbs/13_saved.ipynb #21333a3e
+def paired_differences(abls:list, # `pruning_ablation` results, one per seed
+                       base:str='no pruning (condensed at budget)', # the set every other is compared with
+                      ) -> dict:
+    "{set: (mean over seeds of acc(set) − acc(base), half-width of its 95 % t-interval, seeds)}: differences paired by seed."
+    return {name: _t_interval([a['results'][name].mean - a['results'][base].mean for a in abls]) for name in abls[0]['results']}
+
+# %% ../nbs/13_saved.ipynb #fe8a3051
+def print_paired(diffs:dict, # what `paired_differences` returned
+                ):
+    "One line per set: its paired difference from the base, the 95 % interval, and whether the interval excludes 0."
+    for name, (m, h, n) in diffs.items():
+        verdict = '' if h != h else ('  above 0' if m - h > 0 else '  below 0' if m + h < 0 else '  interval holds 0')
+        print(f"{name:40s} {m:+6.2f} ± {h:.2f} points over {n} seeds{verdict}")
 
 # %% ../nbs/13_saved.ipynb #1f23f10f
 WIDE_GRID = BETA_GRID + (0.7, 1.0)   # the search's grid and beyond it, up to hard-end pruning alone (β = 1)
@@ -221,7 +271,6 @@ def ablation_saved(path, # the folder of an over-budget HMN run, condensed with 
         save()
         for s, (pruned, report) in prune_every_way(over, aum, budget, beta, seed).items():
             if s in state['results']: continue
-            with torch.no_grad(): x, y = pruned.generate()
-            state['results'][s] = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress, label=f'{s} pruning'), prune=report)
+            state['results'][s] = evaluation_record(_evaluate_set(pruned, data, ev, dev, progress, f'{s} pruning'), prune=report)
             save()
         return state

@@ -90,7 +90,7 @@ def _cpu(dataset:str, ipc:int) -> dict:
     "About 20 minutes on 2 CPU cores (digits: the 3-minute tutorial job): at budget, short evaluation (on a test subset until retuned)."
     c = _CPU[dataset, ipc]
     fast = dict(precision='auto') if c.fast else {}
-    if dataset == 'digits':   # IPC 1 at budget: pruning cost 1.1 points there (13_saved's ablation)
+    if dataset == 'digits':   # IPC 1 at budget: pruning did not pay there (13_saved's ablation)
         return dict(match=dict(iters=c.iters, inner=c.inner, width=64, batch_syn=10, **c.match, **fast), eval=dict(steps=c.eval_steps, width=64, **fast),
                     prune=dict(aum_epochs=20, beta_runs=1, **({'over_budget': 0.0} if ipc == 1 else {})))
     return dict(match=dict(iters=c.iters, inner=c.inner, **c.match, **fast),

@@ -165,7 +165,9 @@ def prune_saved(path, # a run folder holding an over-budget HMN
         return res
 
 # %% ../nbs/13_saved.ipynb #0f62c1c8
-def paired_sets(cfg:RunConfig, data:ImageData) -> tuple:
+def paired_sets(cfg:RunConfig, # an HMN run: IPC, layout, over_budget, seed
+                data:ImageData, # the data set
+               ) -> tuple:
     "(at-budget HMN, over-budget HMN) from `cfg.seed`: the second is the first plus the instance memories that `cfg.prune.over_budget` adds."
     at = HMN.for_budget(data, cfg.ipc, 0.0, seed=cfg.seed, layout=cfg.layout)
     G = gipc_for_budget(at.cfg, budget_floats(cfg.ipc * (1 + cfg.prune.over_budget), data.num_classes, data.shape), data.num_classes, data.shape[0])
@@ -175,7 +177,10 @@ def paired_sets(cfg:RunConfig, data:ImageData) -> tuple:
 ARMS = ('equal training', 'equal compute')   # the over-budget condensations: each image the at-budget share, or the at-budget schedule
 
 # %% ../nbs/13_saved.ipynb #d1f2dde8
-def condense_arms(cfg:RunConfig, data:ImageData, progress:bool=False) -> dict:
+def condense_arms(cfg:RunConfig, # an HMN run: its matching, pruning (over_budget, val_per_class) and seed
+                  data:ImageData, # the data set
+                  progress:bool=False, # progress bars
+                 ) -> dict:
     "{'at budget', *ARMS: condensed set}: the paired sets (`paired_sets`), all condensed on the split without the validation images, subsets drawn apart."
     (at, over), fit, m = paired_sets(cfg, data), held_out(data, cfg.prune.val_per_class), replace(cfg.match, own_subsets=True)
     plans = {'at budget': (at, m), 'equal training': (over, equal_training(m, at.images_per_class, over.images_per_class)), 'equal compute': (over, m)}

@@ -23,7 +23,7 @@ from .pipeline import (RunConfig, RunResult, evaluation_record, measured, output
 # %% auto #0
 __all__ = ['ARMS', 'WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'paired_sets',
            'condense_arms', 'pruning_ablation', 'print_ablation', 'paired_differences', 'print_paired',
-           'ablation_saved']
+           'paired_ablation_saved', 'ablation_saved']
 
 # %% ../nbs/13_saved.ipynb #ca87a5b6
 def _run_files(p:Path) -> tuple:
@@ -176,26 +176,39 @@ def paired_sets(cfg:RunConfig, # an HMN run: IPC, layout, over_budget, seed
 # %% ../nbs/13_saved.ipynb #2210bdc6
 ARMS = ('equal training', 'equal compute')   # the over-budget condensations: each image the at-budget share, or the at-budget schedule
 
+# %% ../nbs/13_saved.ipynb #a9df457a
+def _arm_plans(cfg:RunConfig, data:ImageData) -> dict:
+    "{'at budget', *ARMS: (its set before condensing, its matching settings)}: the paired sets, subsets drawn apart; equal training scales the schedule."
+    (at, over), m = paired_sets(cfg, data), replace(cfg.match, own_subsets=True)
+    return {'at budget': (at, m), 'equal training': (over, equal_training(m, at.images_per_class, over.images_per_class)),
+            'equal compute': (copy.deepcopy(over), m)}
+
 # %% ../nbs/13_saved.ipynb #d1f2dde8
 def condense_arms(cfg:RunConfig, # an HMN run: its matching, pruning (over_budget, val_per_class) and seed
                   data:ImageData, # the data set
                   progress:bool=False, # progress bars
                  ) -> dict:
     "{'at budget', *ARMS: condensed set}: the paired sets (`paired_sets`), all condensed on the split without the validation images, subsets drawn apart."
-    (at, over), fit, m = paired_sets(cfg, data), held_out(data, cfg.prune.val_per_class), replace(cfg.match, own_subsets=True)
-    plans = {'at budget': (at, m), 'equal training': (over, equal_training(m, at.images_per_class, over.images_per_class)), 'equal compute': (over, m)}
-    sets = {k: copy.deepcopy(s) for k, (s, _) in plans.items()}
-    for k, (_, mc) in plans.items(): condense(sets[k], fit, mc, seed=cfg.seed, progress=progress)
-    return sets
+    fit, plans = held_out(data, cfg.prune.val_per_class), _arm_plans(cfg, data)
+    for s, mc in plans.values(): condense(s, fit, mc, seed=cfg.seed, progress=progress)
+    return {k: s for k, (s, _) in plans.items()}
+
+# %% ../nbs/13_saved.ipynb #baf35135
+def _scores(model:HMN, data:ImageData, budget:int, p:PruneConfig, cfg:RunConfig, progress:bool, known:dict, save) -> tuple:
+    "(AUM, β) of one arm: those in `known` (`aum` as a list, `search`), or computed now, put in `known` and `save()`d at once."
+    aum = torch.tensor(known['aum'], device=data.device) if 'aum' in known else None
+    keep = lambda a: (known.update(aum=a.tolist()), save())
+    aum, beta, known['search'], _ = aum_and_beta(model, data, budget, p, cfg.eval, cfg.seed, progress, aum=aum, search=known.get('search'), saved=keep)
+    save()
+    return aum, beta
 
 # %% ../nbs/13_saved.ipynb #acab9533
-def _pruned_arms(sets:dict, data:ImageData, cfg:RunConfig, progress:bool) -> tuple:
-    "({name: set} to evaluate, {arm: {'aum', 'search'}}): at budget; each arm before pruning; equal training pruned every way; equal compute double-end."
-    p, out, scored = replace(cfg.prune, strategy='double-end', beta=None), {'no pruning (condensed at budget)': sets['at budget']}, {}
+def _pruned_arms(sets:dict, data:ImageData, cfg:RunConfig, progress:bool, scored:dict|None=None, save=None) -> tuple:
+    "({name: set} to evaluate, {arm: {'aum', 'search'}}, with `scored`'s kept and `save()` called on news): at budget; each arm before pruning; equal training pruned every way; equal compute double-end."
+    p, out, scored = replace(cfg.prune, strategy='double-end', beta=None), {'no pruning (condensed at budget)': sets['at budget']}, {} if scored is None else scored
     budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
     for arm in ARMS:
-        aum, beta, search, _ = aum_and_beta(sets[arm], data, budget, p, cfg.eval, cfg.seed, progress)
-        scored[arm] = dict(aum=aum, search=search)
+        aum, beta = _scores(sets[arm], data, budget, p, cfg, progress, scored.setdefault(arm, {}), save or (lambda: None))
         out[f'{arm}, before pruning'] = sets[arm]
         for s, (pruned, _) in prune_every_way(sets[arm], aum, budget, beta, cfg.seed).items():
             if arm == 'equal training' or s == 'double-end': out[f'{arm}, {s} pruning'] = pruned
@@ -236,11 +249,12 @@ def _t_interval(d:list) -> tuple:
     return statistics.fmean(d), half, len(d)
 
 # %% ../nbs/13_saved.ipynb #21333a3e
-def paired_differences(abls:list, # `pruning_ablation` results, one per seed
+def paired_differences(abls:list, # `pruning_ablation` results (or `paired_ablation_saved`'s), one per seed
                        base:str='no pruning (condensed at budget)', # the set every other is compared with
                       ) -> dict:
     "{set: (mean over seeds of acc(set) − acc(base), half-width of its 95 % t-interval, seeds)}: differences paired by seed."
-    return {name: _t_interval([a['results'][name].mean - a['results'][base].mean for a in abls]) for name in abls[0]['results']}
+    acc = lambda r: r['acc_mean'] if isinstance(r, dict) else r.mean            # a saved record, or an `EvalResult`
+    return {name: _t_interval([acc(a['results'][name]) - acc(a['results'][base]) for a in abls]) for name in abls[0]['results']}
 
 # %% ../nbs/13_saved.ipynb #fe8a3051
 def print_paired(diffs:dict, # what `paired_differences` returned
@@ -249,6 +263,42 @@ def print_paired(diffs:dict, # what `paired_differences` returned
     for name, (m, h, n) in diffs.items():
         verdict = '' if h != h else ('  above 0' if m - h > 0 else '  below 0' if m + h < 0 else '  interval holds 0')
         print(f"{name:40s} {m:+6.2f} ± {h:.2f} points over {n} seeds{verdict}")
+
+# %% ../nbs/13_saved.ipynb #683cd197
+_ARM_FILES = {'at budget': 'at-budget', 'equal training': 'over-equal-training', 'equal compute': 'over-equal-compute'}
+
+def _condensed_arm(folder:Path, arm:str, cfg:RunConfig, data:ImageData, progress:bool):
+    "The condensed set of `arm`: read from `folder`, or condensed now (checkpointed: an interruption resumes) and saved there."
+    f = folder/f'{_ARM_FILES[arm]}.pt'
+    if f.exists(): return load_condensed(f, data.device).model
+    s, mc = _arm_plans(cfg, data)[arm]
+    condense(s, held_out(data, cfg.prune.val_per_class), mc, seed=cfg.seed, checkpoint=folder/f'{_ARM_FILES[arm]}-checkpoint.pt', progress=progress)
+    save_condensed(f, s, data, arm=arm, match=asdict(mc), seed=cfg.seed); return s
+
+# %% ../nbs/13_saved.ipynb #dff1ada0
+def _ablation_state(folder:Path, cfg:RunConfig) -> dict:
+    "`ablation.json` of `folder`, or a new one for `cfg`; refused when it records another run's settings."
+    f, mine = folder/'ablation.json', json.loads(json.dumps(cfg.to_dict()))
+    if not f.exists(): return dict(config=mine, scored={}, results={})
+    state = json.loads(f.read_text())
+    if state.get('config') != mine: raise ValueError(f"{f} records an ablation with other settings; choose another folder, or delete it to start over")
+    return state
+
+# %% ../nbs/13_saved.ipynb #6fca6bdb
+def paired_ablation_saved(folder, # the seed's folder: created, or resumed from
+                          cfg:RunConfig, # an HMN run: data set, IPC, matching, pruning (its over_budget), evaluation, seed
+                          data:ImageData|None=None, # the data, already loaded
+                          progress:bool=False, # progress bars
+                         ) -> dict:
+    "`pruning_ablation` of `cfg.seed` on disk: every set, score and evaluation kept in `folder` as soon as made; return ablation.json."
+    folder, cfg = Path(folder).expanduser(), cfg.check(); folder.mkdir(parents=True, exist_ok=True)
+    data = data if data is not None else load_data(cfg.dataset, cfg.root, size=cfg.size, device=get_device(cfg.device))
+    with output_lock(folder):
+        state, save = _ablation_state(folder, cfg), lambda: write_json(state, folder/'ablation.json')
+        sets = {arm: _condensed_arm(folder, arm, cfg, data, progress) for arm in ('at budget', *ARMS)}
+        for name, m in _pruned_arms(sets, data, cfg, progress, state['scored'], save)[0].items():
+            if name not in state['results']: state['results'][name] = evaluation_record(_evaluate_set(m, data, cfg.eval, progress=progress, label=name)); save()
+        return state
 
 # %% ../nbs/13_saved.ipynb #1f23f10f
 WIDE_GRID = BETA_GRID + (0.7, 1.0)   # the search's grid and beyond it, up to hard-end pruning alone (β = 1)

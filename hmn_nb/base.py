@@ -9,8 +9,8 @@ from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['get_device', 'describe_device', 'tune_allocator', 'Diverged', 'check_finite', 'atomic_write', 'atomic_save',
-           'write_json']
+__all__ = ['get_device', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite', 'atomic_write',
+           'atomic_save', 'write_json']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -46,6 +46,13 @@ def describe_device(device:torch.device, # the device a result was computed on
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
     if device.type == 'mps': return f'Apple GPU (MPS), {platform.machine()}'
     return f"{_cpu_model()}, {torch.get_num_threads()} threads"
+
+# %% ../nbs/00_base.ipynb #95edb4e3
+def tf32_in_use(device:torch.device, # the device a result was computed on
+               ) -> bool|None:
+    "On CUDA, whether float32 convolutions or matrix products may run as TF32 (torch's flags; cuDNN's is on by default); None on other devices."
+    if torch.device(device).type != 'cuda': return None
+    return bool(torch.backends.cudnn.allow_tf32 or torch.backends.cuda.matmul.allow_tf32)
 
 # %% ../nbs/00_base.ipynb #799ecb1b
 _MALLOPT = {'M_TRIM_THRESHOLD': (-1, 2**30), 'M_MMAP_MAX': (-4, 0)}   # mallopt's parameter numbers, and our values

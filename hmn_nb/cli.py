@@ -148,7 +148,7 @@ def _run_args(p, out:bool=True):
     g = p.add_argument_group('run')
     g.add_argument('--seed', type=_number(int, 0, 2**63 - 1), help='the one seed of everything random (default: 0)')
     g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
-    g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 on a CPU that computes it natively")
+    g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 where the CPU or GPU computes it natively")
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
         g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')

@@ -91,9 +91,11 @@ def check_precision(precision:str, # the setting to check
 def resolve_precision(precision:str, # one of `PRECISIONS`
                       device:torch.device, # where the networks run
                      ) -> str:
-    "'fp32' or 'bf16': what `precision` means on `device` ('auto': bf16 only on a CPU that computes it natively)."
-    if check_precision(precision) != 'auto': return precision
-    return 'bf16' if torch.device(device).type == 'cpu' and native_bf16(device) else 'fp32'
+    "'fp32' or 'bf16': what `precision` means on `device` ('auto': bf16 where the device, CPU or GPU, computes it natively); bf16 refused on a GPU without it."
+    if check_precision(precision) == 'auto': return 'bf16' if native_bf16(device) else 'fp32'
+    if precision == 'bf16' and torch.device(device).type == 'cuda' and not native_bf16(device):
+        raise ValueError(f"{torch.cuda.get_device_name(device)} has no native bfloat16 (it would run slow fallback kernels); use --precision fp32 or auto")
+    return precision
 
 # %% ../nbs/03_nets.ipynb #d5f1fc92
 def autocast(precision:str, # one of `PRECISIONS`

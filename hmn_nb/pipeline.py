@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, asdict, replace, fields, MISSING
 from pathlib import Path
 import torch
 import hmn_nb
-from .base import get_device, describe_device, atomic_write, write_json
+from .base import get_device, describe_device, tf32_in_use, atomic_write, write_json
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
@@ -174,6 +174,7 @@ class RunResult:
     config:dict; seed:int; device:str; root:str|None; size:int|None; version:str; argv:list|None = None
     threads:int|None = None       # torch's CPU threads: results agree to the bit only at the same count
     hardware:str|None = None      # what ran it, in words (`describe_device`)
+    tf32:bool|None = None         # on CUDA: float32 convolutions may have run as TF32 (`tf32_in_use`); None elsewhere
     converged:bool|None = None    # the evaluation moved by less than `eval.converge_tol` over its second half (None: not checked)
     before_pruning:dict|None = None   # pruned after the run (`prune_saved`): the numbers it had before
     extra:dict = field(default_factory=dict, repr=False)   # fields of a result.json this version does not know, kept as they were
@@ -211,7 +212,7 @@ def evaluation_record(ev:EvalResult, # what an evaluation measured
     "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
                 converged=ev.converged, moved=ev.moved, half_accs=ev.half_accs,
-                eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device),
+                eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device), tf32=tf32_in_use(ev.device),
                 version=hmn_nb.__version__,
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
 
@@ -319,7 +320,7 @@ def _provenance(cfg:RunConfig, clock:_Clock, device:torch.device, argv:list|None
     "The `RunResult` fields that say how the run was made and where: times, settings, seed, data, version, hardware."
     return dict(stages=clock.stages, seconds=clock.total(), condense_seconds=clock.stages['condense'], config=cfg.to_dict(),
                 seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
-                threads=torch.get_num_threads(), hardware=describe_device(device))
+                threads=torch.get_num_threads(), hardware=describe_device(device), tf32=tf32_in_use(device))
 
 # %% ../nbs/11_pipeline.ipynb #8fe3dd04
 def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, model:SyntheticSet, match:MatchConfig, losses:list,

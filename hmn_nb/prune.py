@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, replace
 import torch
 from .data import ImageData, sample_per_class
 from .generator import HMN, SyntheticSet
-from .evaluate import EvalConfig, evaluate
+from .evaluate import EvalConfig, EvalResult, evaluate
 from .matching import MatchConfig
 from .aum import aum_scores, aum_config
 

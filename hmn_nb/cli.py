@@ -14,7 +14,7 @@ from .nets import ARCHS, PRECISIONS
 from .matching import METRICS
 from .prune import STRATEGIES, PruneConfig
 from .pipeline import METHODS, RunConfig, run
-from .recipes import RECIPES, apply_changes, recipe_config
+from .recipes import RECIPES, apply_changes, recipe_config, recipe_work
 from .saved import read_run, evaluate_saved, prune_saved
 
 # %% auto #0
@@ -353,7 +353,7 @@ def recipe_row(r, # a `Recipe`
     pr = f"{c.prune.over_budget:.0%} over, {c.prune.strategy}" if c.prune.active else 'at budget'
     return dict(name=r.name, dataset=r.dataset, ipc=r.ipc, scale=r.scale, matching=f"{c.match.iters} x {c.match.inner}",
                 evaluation=f"{c.eval.runs} net{'s' if c.eval.runs > 1 else ''} x {ev}" + (f", {c.eval.test_size} test" if c.eval.test_size else ''),
-                pruning=pr, cost=r.cost, measured=r.measured or 'not run')
+                pruning=pr, cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r))
 
 # %% ../nbs/14_cli.ipynb #39d5ada9
 def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', 'cost')) -> str:

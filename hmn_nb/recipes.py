@@ -5,14 +5,15 @@
 # %% ../nbs/12_recipes.ipynb #b8c6528c
 from __future__ import annotations
 from dataclasses import dataclass, field, replace, fields
-from .memory import HMNConfig
+import math
+from .memory import HMNConfig, budget_floats, gipc_for_budget, hmn_layout
 from .matching import MatchConfig
 from .evaluate import EvalConfig
-from .prune import PruneConfig
+from .prune import PruneConfig, aum_training, beta_training
 from .pipeline import RunConfig
 
 # %% auto #0
-__all__ = ['RECIPES', 'Recipe', 'apply_changes', 'recipe_config']
+__all__ = ['RECIPES', 'SETS', 'Recipe', 'apply_changes', 'recipe_config', 'recipe_work']
 
 # %% ../nbs/12_recipes.ipynb #bd2f286e
 @dataclass
@@ -160,3 +161,34 @@ def recipe_config(name:str|None=None, # a name in `RECIPES`; None: the README's 
         near = [n for n in RECIPES if n.split('-')[0] == name.split('-')[0]][:3] or list(RECIPES)[:3]
         raise ValueError(f"unknown recipe {name!r}; `hmn_nb recipes` lists them (for example {', '.join(near)})")
     return apply_changes(replace(RECIPES[name or 'digits-ipc1-cpu'].config, recipe=name), **changes)
+
+# %% ../nbs/12_recipes.ipynb #987c5751
+SETS = {'digits': (10, (1, 32, 32), 1297), 'svhn': (10, (3, 32, 32), 73257), 'cifar10': (10, (3, 32, 32), 50000),
+        'cifar100': (100, (3, 32, 32), 50000), 'tinyimagenet': (200, (3, 64, 64), 100000)}   # classes, image shape, training images
+
+# %% ../nbs/12_recipes.ipynb #f079dca6
+def _sgd_steps(ev:EvalConfig, n:int) -> int:
+    "SGD steps of one evaluation of `n` images: `runs` networks of its schedule, each once more at half length when it checks convergence."
+    one = ev.steps or ev.epochs * math.ceil(n / ev.batch_size)
+    return round(ev.runs * one * (1.5 if ev.converge else 1))
+
+# %% ../nbs/12_recipes.ipynb #86eac24c
+def _images_per_class(r:Recipe) -> tuple:
+    "(condensed, kept): images per class a run of `r` condenses, and keeps after pruning."
+    c, (K, shape, _) = r.config, SETS[r.dataset]
+    if c.method != 'hmn': return c.ipc, c.ipc
+    lay = replace(hmn_layout(r.dataset, shape, c.ipc), **c.layout)
+    G = lambda ipc: gipc_for_budget(lay, budget_floats(ipc, K, shape), K, shape[0])
+    return G(c.ipc * (1 + c.prune.over_budget)), G(c.ipc) if c.prune.active else G(c.ipc * (1 + c.prune.over_budget))
+
+# %% ../nbs/12_recipes.ipynb #1b931ec8
+def recipe_work(r:Recipe, # a recipe
+               ) -> dict:
+    "What a run of `r` computes, in units no device sets: matching, class-matches, network, warm-start, evaluation, AUM and β steps; images."
+    c, K = r.config, SETS[r.dataset][0]
+    (G, kept), m, p = _images_per_class(r), c.match, c.prune
+    search = p.active and p.strategy == 'double-end' and p.beta is None
+    return dict(images=K * G, images_kept=K * kept, matching_steps=m.iters * m.inner, class_matches=m.iters * m.inner * K,
+                network_steps=m.iters * (m.inner - 1) * m.net_steps, warm_start_steps=m.warm_start if c.method == 'hmn' else 0,
+                evaluation_steps=_sgd_steps(c.eval, K * kept), aum_steps=_sgd_steps(aum_training(p, c.eval, 0), K * G) if p.active else 0,
+                beta_steps=len(p.grid) * _sgd_steps(beta_training(p, c.eval), K * kept) if search else 0)

@@ -3,9 +3,14 @@ import json, sys, torch
 from pathlib import Path
 SKIP = {'seconds', 'condense_seconds', 'eval_seconds', 'at', 'argv', 'stages', 'aum_seconds', 'version', 'times'}   # clocks and the command line
 
+ADDED = {'own_subsets', 'tf32'}   # settings and records added later: at their defaults (False, None) they change nothing
+
 def clean(o):
-    "`o` without the fields that differ between two sittings of the same computation."
-    if isinstance(o, dict): return {k: clean(v) for k, v in o.items() if k not in SKIP}
+    "`o` without the fields that differ between two sittings of the same computation (JSON text inside, e.g. a fingerprint, read)."
+    if isinstance(o, str) and o.startswith('{'):
+        try: return clean(json.loads(o))
+        except ValueError: return o
+    if isinstance(o, dict): return {k: clean(v) for k, v in o.items() if k not in SKIP and not (k in ADDED and v in (False, None))}
     if isinstance(o, (list, tuple)): return [clean(v) for v in o]
     return None if torch.is_tensor(o) else o
 

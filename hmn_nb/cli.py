@@ -8,235 +8,21 @@ import argparse, errno, json, logging, os, sys
 from pathlib import Path
 import hmn_nb
 from .base import tune_allocator
-from .datasets import DATASETS
 from .generator import load_condensed, export_images
-from .nets import ARCHS, PRECISIONS
-from .matching import METRICS
-from .prune import STRATEGIES, PruneConfig
-from .pipeline import METHODS, RunConfig, run
+from .prune import PruneConfig
+from .pipeline import RunConfig, run
 from .recipes import RECIPES, apply_changes, recipe_config, recipe_work
 from .saved import read_run, evaluate_saved, prune_saved
+from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
 
 # %% auto #0
-__all__ = ['build_parser', 'condense_config', 'condense', 'prune_command', 'evaluate_command', 'export_command', 'recipe_row',
-           'recipes_command', 'main']
-
-# %% ../nbs/14_cli.ipynb #81e75581
-class _Parser(argparse.ArgumentParser):
-    "An `ArgumentParser` whose errors are one line on stderr and exit status 2."
-    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-# %% ../nbs/14_cli.ipynb #c2826142
-def _number(kind, lo=None, hi=None):
-    "An argparse type: a `kind` number in [lo, hi], finite."
-    def conv(s):
-        try: v = kind(s)
-        except ValueError: raise argparse.ArgumentTypeError(f"invalid {kind.__name__} value: {s!r}") from None
-        if v != v or v in (float('inf'), float('-inf')): raise argparse.ArgumentTypeError(f"must be a finite number, not {s}")
-        if lo is not None and v < lo: raise argparse.ArgumentTypeError(f"must be at least {lo}, not {s}")
-        if hi is not None and v > hi: raise argparse.ArgumentTypeError(f"must be in [{lo}, {hi}], not {s}")
-        return v
-    return conv
-
-# %% ../nbs/14_cli.ipynb #6c729612
-_FLAGS = {  # option dest -> RunConfig settings it sets
-    'dataset': ['dataset'], 'root': ['root'], 'size': ['size'], 'download': ['download'], 'ipc': ['ipc'], 'method': ['method'],
-    'iters': ['match.iters'], 'inner': ['match.inner'], 'width': ['match.width', 'eval.width'], 'metric': ['match.metric'],
-    'warm_start': ['match.warm_start'], 'over_budget': ['prune.over_budget'], 'prune': ['prune.strategy'],
-    'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
-    'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'eval_compile': ['eval.compile'], 'seed': ['seed'], 'device': ['device'],
-    'compile': ['match.compile'], 'class_step': ['match.class_step'], 'net_cutmix': ['match.net_cutmix'], 'precision': ['match.precision', 'eval.precision'],
-    'instance_channels': ['layout.instance_channels'], 'equal_training': ['prune.equal_training']}
-_EVAL_FLAGS = {k: [f'eval.{k}'] for k in ('runs', 'steps', 'epochs', 'test_size', 'seed', 'precision', 'compile')}   # `evaluate`'s own names
-
-# %% ../nbs/14_cli.ipynb #aa2f1e9a
-def _settings(args, # parsed arguments
-              flags:dict=_FLAGS, # option dest -> the settings it sets
-             ) -> dict:
-    "{'section.setting': value} of every option given."
-    return {s: v for k, v in vars(args).items() if k in flags and v is not None for s in flags[k]}
-
-def _section(settings:dict, sec:str) -> dict:
-    "The settings of section `sec` ('eval', 'prune', ...) without its prefix."
-    return {k.split('.', 1)[1]: v for k, v in settings.items() if k.startswith(sec + '.')}
-
-# %% ../nbs/14_cli.ipynb #8156d165
-def _data_args(p, recipe:bool=True):
-    "Data set options."
-    g = p.add_argument_group('data')
-    if recipe: g.add_argument('--recipe', help='a named recipe (hmn_nb recipes lists them); options below change single settings')
-    g.add_argument('--dataset', choices=DATASETS, help='data set (default: digits, bundled; a recipe names its own)')
-    g.add_argument('--root', help='folder holding the data set (not needed for digits); CIFAR: batch files or class folders')
-    g.add_argument('--size', type=_number(int, 8, 1024), help='resize images to SIZE x SIZE')
-    g.add_argument('--download', action='store_true', default=None, help='download svhn/cifar10/cifar100 when missing')
-
-# %% ../nbs/14_cli.ipynb #dd80c281
-def _loop_args(g):
-    "The matching loop's options where IDC's loop differs from DC's, added to group `g`."
-    g.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
-                   help="torch.compile the matching step: one to two minutes once, then faster steps (default: the recipe's)")
-    g.add_argument('--class-step', action=argparse.BooleanOptionalAction, default=None,
-                   help="step the optimiser after every class's matching term, as IDC does (default: the recipe's)")
-    g.add_argument('--net-cutmix', type=_number(float, 0, 1), help="probability of CutMix in the matching network's real-data steps (IDC: 0.5)")
-
-# %% ../nbs/14_cli.ipynb #48a8d6bb
-def _matching_args(p):
-    "Matching options."
-    g = p.add_argument_group('matching')
-    g.add_argument('--iters', type=_number(int, 1), help='outer iterations, a fresh network each (paper: 500)')
-    g.add_argument('--inner', type=_number(int, 1), help='matching steps per outer iteration (paper: 100)')
-    g.add_argument('--width', type=_number(int, 1, 4096), help='ConvNet width for matching and evaluation (paper: 128)')
-    g.add_argument('--metric', choices=METRICS, help='gradient distance (default: dc)')
-    g.add_argument('--warm-start', type=_number(int, 0), help='HMN: steps fitting real images before matching, 0 for none (default: 400)')
-    _loop_args(g)
-
-# %% ../nbs/14_cli.ipynb #07cb1659
-def _method_args(p):
-    "Budget, method and matching options."
-    g = p.add_argument_group('budget and method')
-    g.add_argument('--ipc', type=_number(int, 1, 10_000), help='storage budget in images per class (default: 1)')
-    g.add_argument('--method', choices=METHODS, help='hmn (default), dc (pixels, same loop and budget) or random (real images)')
-    g.add_argument('--instance-channels', type=_number(int, 1, 1024), help="HMN: channels of each instance memory; fewer: more, smaller images in the budget (default: the data set's layout)")
-    _matching_args(p)
-
-# %% ../nbs/14_cli.ipynb #b73538b2
-def _over_args(g):
-    "Options of condensing over the budget, added to group `g`."
-    g.add_argument('--over-budget', type=_number(float, 0, 10), help='condense this fraction over the budget, then prune (paper: 0.1)')
-    g.add_argument('--equal-training', action=argparse.BooleanOptionalAction, default=None,
-                   help="over budget: each image gets the at-budget run's share of matching and warm start (default); "
-                        "--no-equal-training: the at-budget schedule as it is")
-
-# %% ../nbs/14_cli.ipynb #95f61a26
-def _prune_args(p, over:bool=True):
-    "Over-budget condensation (with `over`) and pruning options."
-    g = p.add_argument_group('pruning (HMN)')
-    if over: _over_args(g)
-    g.add_argument('--prune', choices=STRATEGIES, help='how to prune back to the budget (default: double-end)')
-    g.add_argument('--beta', type=_number(float, 0, 1), help='double-end: share of removals from the hard (low-AUM) end; omitted: grid search')
-    g.add_argument('--aum-epochs', type=_number(int, 1), help='epochs of the AUM scoring run (paper: 50)')
-
-# %% ../nbs/14_cli.ipynb #36e3e926
-def _archs(s:str) -> list:
-    "An argparse type: a comma-separated list of names in `ARCHS`."
-    names = [a.strip() for a in s.split(',') if a.strip()]
-    for a in names or [s]:
-        if a not in ARCHS: raise argparse.ArgumentTypeError(f"unknown architecture {a!r}; choose from {', '.join(ARCHS)}")
-    return names
-
-# %% ../nbs/14_cli.ipynb #245e19a4
-def _arch_arg(g, add, prefix:str):
-    "`--eval-arch NAME` for condense (one network); `--arch A,B` for evaluate (one evaluation each)."
-    if prefix: add('arch', choices=ARCHS, help='the network trained (default: convnet)')
-    else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
-
-# %% ../nbs/14_cli.ipynb #f9b1b21e
-def _eval_args(p, prefix:str='eval-'):
-    "Evaluation options (`--eval-runs` for condense, `--runs` for evaluate)."
-    g, dest = p.add_argument_group('evaluation'), prefix.replace('-', '_')
-    add = lambda name, **kw: g.add_argument(f'--{prefix}{name}', dest=dest + name.replace('-', '_'), **kw)
-    add('runs', type=_number(int, 1, 1000), help='networks trained (default: 5)')
-    add('steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
-    add('epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
-    add('test-size', type=_number(int, 1), help='test on a fixed class-balanced subset of this many images')
-    add('compile', action=argparse.BooleanOptionalAction, default=None, help="train the networks through torch.compile: about 20 s once, then faster steps (default: " + ("the recipe's)" if prefix else "the recorded one)"))
-    _arch_arg(g, add, prefix)
-
-# %% ../nbs/14_cli.ipynb #c36ec1c0
-def _run_args(p, out:bool=True):
-    "Options of the run itself."
-    g = p.add_argument_group('run')
-    g.add_argument('--seed', type=_number(int, 0, 2**63 - 1), help='the one seed of everything random (default: 0)')
-    g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
-    g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 where the CPU or GPU computes it natively")
-    if out:
-        g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
-        g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
-    g.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars or stage messages')
-
-# %% ../nbs/14_cli.ipynb #5a4e59b7
-_EXAMPLES = {
-    'condense': """examples:
-  hmn_nb condense --dataset digits --ipc 1 --out runs/digits        the README's job, about 3.5 min on a CPU
-  hmn_nb condense --recipe cifar10-ipc1-cpu --root data/cifar10     CIFAR-10: 17 min on 2 cores with native bf16, 1 h without
-  hmn_nb condense --recipe cifar10-ipc10-gpu-short --download --root data   about 30 min on a GPU""",
-    'evaluate': """examples:
-  hmn_nb evaluate runs/digits --runs 10                 ten networks instead of five, same schedule
-  hmn_nb evaluate runs/c10/condensed.pt --epochs 300    a longer schedule
-  hmn_nb evaluate runs/c10 --arch resnet18,vgg16 --runs 3   other networks (cross-architecture)""",
-    'export': """examples:
-  hmn_nb export runs/digits --to digits-png             then torchvision.datasets.ImageFolder('digits-png')""",
-    'prune': """examples:
-  hmn_nb condense --out runs/over --prune none && hmn_nb prune runs/over --beta 0.2""",
-    'recipes': """examples:
-  hmn_nb recipes cpu          every recipe for 2 CPU cores
-  hmn_nb recipes cifar10-ipc10 --json""",
-}
-
-# %% ../nbs/14_cli.ipynb #6ca85319
-def _command(sub, name:str, help:str, description:str):
-    "A sub-command parser with its examples after the options."
-    return sub.add_parser(name, help=help, description=description, epilog=_EXAMPLES[name],
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
-
-# %% ../nbs/14_cli.ipynb #cb18033e
-def _condense_parser(sub):
-    "`hmn_nb condense`: data, budget and method, matching, pruning, evaluation and run options."
-    c = _command(sub, 'condense', 'condense a data set, prune, evaluate; write DIR/result.json',
-                 'Condense a data set to a storage budget of IPC images per class (HMN: 10 % over it, then pruned back by '
-                 'AUM), evaluate the result by training fresh ConvNets on it, and write the condensed set, result.json and pictures.')
-    _data_args(c); _method_args(c); _prune_args(c); _eval_args(c); _run_args(c)
-
-# %% ../nbs/14_cli.ipynb #4951753b
-def _prune_parser(sub):
-    "`hmn_nb prune DIR`: the pruning, evaluation and run options (the budget and data are recorded in DIR)."
-    r = _command(sub, 'prune', 'prune an over-budget HMN result in DIR to its budget, evaluate it',
-                 'Score the images of the over-budget HMN in DIR by AUM, prune them to the recorded budget, evaluate the '
-                 'result with the recorded settings, and update DIR (the set before pruning stays as condensed-over.pt).')
-    r.add_argument('dir', metavar='DIR', help='output folder of an earlier hmn_nb condense run')
-    _prune_args(r, over=False); _eval_args(r); _run_args(r, out=False)
-
-# %% ../nbs/14_cli.ipynb #c638c431
-def _evaluate_parser(sub):
-    "`hmn_nb evaluate DIR_OR_FILE`: the evaluation options without a prefix, and where the data set is now."
-    e = _command(sub, 'evaluate', 'evaluate a condensed set again; add the numbers to its result.json',
-                 'Train fresh networks on a condensed set again, with the recorded evaluation settings or changed ones, '
-                 'and append the accuracies to the evaluations in result.json (earlier numbers are never changed).')
-    e.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
-    _eval_args(e, prefix=''); e.add_argument('--root', help='where the data set is, if not where it was')
-    _run_args(e, out=False)
-
-# %% ../nbs/14_cli.ipynb #90c681b4
-def _export_parser(sub):
-    "`hmn_nb export DIR_OR_FILE --to FOLDER`."
-    x = _command(sub, 'export', 'write a condensed set as class folders of PNG images',
-                 'Write every image of a condensed set as a lossless PNG, one folder per class, readable by '
-                 'torchvision.datasets.ImageFolder with the same labels.')
-    x.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
-    x.add_argument('--to', required=True, metavar='FOLDER', help='new folder to write (must not exist or be empty)')
-
-# %% ../nbs/14_cli.ipynb #08d132f1
-def _recipes_parser(sub):
-    "`hmn_nb recipes [PATTERN] [--json]`."
-    k = _command(sub, 'recipes', 'list the named recipes with their settings and cost',
-                 'List the named recipes (data set x IPC x scale: paper, gpu-short, cpu) with their settings and expected cost.')
-    k.add_argument('pattern', nargs='?', default='', help='only recipes whose name contains PATTERN')
-    k.add_argument('--json', action='store_true', help='print them as JSON')
-
-# %% ../nbs/14_cli.ipynb #9d1adf0a
-def build_parser() -> argparse.ArgumentParser:
-    "The `hmn_nb` argument parser: condense, prune, evaluate, export, recipes."
-    p = _Parser(prog='hmn_nb', description='Hierarchical Memory Networks for dataset condensation.')
-    p.add_argument('--version', action='version', version=f'hmn_nb {hmn_nb.__version__}')
-    sub = p.add_subparsers(dest='command', parser_class=_Parser, metavar='COMMAND')
-    sub.required = True
-    for add in (_condense_parser, _prune_parser, _evaluate_parser, _export_parser, _recipes_parser): add(sub)
-    return p
+__all__ = ['condense_config', 'condense', 'prune_command', 'evaluate_command', 'export_command', 'recipe_row', 'recipes_command',
+           'main']
 
 # %% ../nbs/14_cli.ipynb #2de73ae7
 def _only(given:dict, *sections) -> list:
     "The options in `given` that set only settings of `sections` (`over_budget` is everyone's)."
-    return [k for k in given if k != 'over_budget' and all(t.startswith(sections) for t in _FLAGS[k])]
+    return [k for k in given if k != 'over_budget' and all(t.startswith(sections) for t in FLAGS[k])]
 
 def _flags(keys) -> str: return ', '.join('--' + k.replace('_', '-') for k in keys)
 
@@ -286,9 +72,9 @@ def _start_config(recipe:str|None, dataset:str, changes:dict) -> RunConfig:
 def condense_config(args, # parsed `hmn_nb condense` arguments
                    ) -> RunConfig:
     "The `RunConfig` that parsed `condense` arguments ask for, with every given option recorded as an override."
-    given = {k: v for k, v in vars(args).items() if k in _FLAGS and v is not None}
+    given = {k: v for k, v in vars(args).items() if k in FLAGS and v is not None}
     _check_given(args.recipe, given)
-    changes = _settings(argparse.Namespace(**given))
+    changes = settings_given(argparse.Namespace(**given))
     if 'eval.epochs' in changes: changes['eval.steps'] = None
     cfg = _start_config(args.recipe, given.get('dataset', 'digits'), changes)
     _refuse_ignored(given, cfg)
@@ -305,8 +91,8 @@ def condense(args, # parsed `hmn_nb condense` arguments
 def prune_command(args, # parsed `hmn_nb prune` arguments
                  ) -> str:
     "`hmn_nb prune DIR`: prune a saved over-budget HMN, evaluate it, update DIR; return the line to print."
-    s = _settings(args)
-    r = prune_saved(args.dir, PruneConfig(**{'strategy': 'double-end', **_section(s, 'prune')}), _section(s, 'eval'),
+    s = settings_given(args)
+    r = prune_saved(args.dir, PruneConfig(**{'strategy': 'double-end', **section_of(s, 'prune')}), section_of(s, 'eval'),
                     seed=args.seed, device=args.device or 'auto', progress=args.progress)
     return (f"{r.dataset} IPC {r.ipc} {r.method}, pruned: {r.acc_mean:.2f} ± {r.acc_std:.2f}% over {r.eval_runs} runs, "
             f"{r.images_per_class} images/class, {r.storage_floats:,} of {r.budget_floats:,} floats -> {Path(args.dir)/'result.json'}")
@@ -329,7 +115,7 @@ def _evaluate_one(args, changes:dict, arch:str|None, f:Path, where:Path) -> str:
 def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
                     ) -> str:
     "`hmn_nb evaluate DIR_OR_FILE [--arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
-    changes = _section(_settings(args, _EVAL_FLAGS), 'eval')
+    changes = section_of(settings_given(args, EVAL_FLAGS), 'eval')
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')
     lines = [_evaluate_one(args, changes, arch, f, where) for arch in args.arch or [None]]

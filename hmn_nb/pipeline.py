@@ -16,7 +16,8 @@ from .datasets import DATASETS, load_data
 from .nets import resolve_precision
 from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget
 from .generator import HMN, PixelSet, SyntheticSet, save_condensed
-from .matching import MatchConfig, condense
+from .matching import MatchConfig
+from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
 

@@ -14,7 +14,7 @@ from .data import ImageData
 from .datasets import load_data
 from .memory import budget_floats, gipc_for_budget
 from .generator import HMN, load_condensed, save_condensed
-from .matching import condense
+from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, held_out, prune_every_way, prune_stage
 from .pipeline import (RunConfig, RunResult, evaluation_record, measured, output_lock, run_config_from, save_figures,

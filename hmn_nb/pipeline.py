@@ -4,13 +4,13 @@
 
 # %% ../nbs/11_pipeline.ipynb #668e1982
 from __future__ import annotations
-import os, shutil, time
+import shutil, time
 from contextlib import contextmanager
-from dataclasses import dataclass, field, asdict, replace, fields, MISSING
+from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
 import hmn_nb
-from .base import get_device, describe_device, tf32_in_use, atomic_write, write_json
+from .base import get_device, describe_device, tf32_in_use, atomic_write
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
@@ -20,11 +20,10 @@ from .matching import MatchConfig
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
+from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
 
 # %% auto #0
-__all__ = ['METHODS', 'RUN_FILES', 'RunConfig', 'run_config_from', 'build_container', 'say', 'condense_stage', 'save_figures',
-           'RunResult', 'evaluation_record', 'measured', 'write_result', 'output_folder', 'output_lock', 'claim_output',
-           'run']
+__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'say', 'condense_stage', 'save_figures', 'run']
 
 # %% ../nbs/11_pipeline.ipynb #7bc88d7d
 METHODS = ('hmn', 'dc', 'random')
@@ -161,136 +160,6 @@ def save_figures(out:Path, # the run's folder
     _save_fig(show_grid(x, y, data, per_class=10, title=title), out/'samples.png')
     if losses: _save_fig(_loss_figure(losses, title), out/'loss.png')
     if aum is not None: _save_fig(aum_figure(scored, aum, plan, data), out/'aum.png')
-
-# %% ../nbs/11_pipeline.ipynb #21783fe8
-@dataclass
-class RunResult:
-    "What a run measured, with everything needed to trace and reproduce it; `to_dict()` is `result.json`."
-    dataset:str; ipc:int; method:str; recipe:str|None; overrides:dict
-    budget_floats:int; storage_floats:int; within_budget:bool
-    images_per_class:int; images_per_class_condensed:int; over_budget:float
-    acc_mean:float; acc_std:float; accs:list; eval_runs:int; test_images:int; eval:dict
-    evaluations:list; prune:dict|None; storage:dict|None; hmn_layout:dict|None; match:dict|None
-    loss_curve:dict|None; stages:dict; seconds:float; condense_seconds:float; eval_seconds:float
-    config:dict; seed:int; device:str; root:str|None; size:int|None; version:str; argv:list|None = None
-    threads:int|None = None       # torch's CPU threads: results agree to the bit only at the same count
-    hardware:str|None = None      # what ran it, in words (`describe_device`)
-    tf32:bool|None = None         # on CUDA: float32 convolutions may have run as TF32 (`tf32_in_use`); None elsewhere
-    converged:bool|None = None    # the evaluation moved by less than `eval.converge_tol` over its second half (None: not checked)
-    before_pruning:dict|None = None   # pruned after the run (`prune_saved`): the numbers it had before
-    extra:dict = field(default_factory=dict, repr=False)   # fields of a result.json this version does not know, kept as they were
-    model:SyntheticSet|None = field(default=None, repr=False, compare=False)    # the condensed set (not saved)
-
-# %% ../nbs/11_pipeline.ipynb #02365156
-def _run_result_dict(self:RunResult) -> dict:
-    "result.json: every field but the model, unknown fields kept as read."
-    d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ('model', 'extra', 'before_pruning')}
-    return {**d, **({'before_pruning': self.before_pruning} if self.before_pruning is not None else {}), **self.extra}
-def _run_result_str(self:RunResult) -> str:
-    "The line the command line prints."
-    return (f"{self.dataset} IPC {self.ipc} {self.method}: {self.acc_mean:.2f} ± {self.acc_std:.2f}% over {self.eval_runs} "
-            f"runs, {self.images_per_class:g} images/class, {self.storage_floats:,} of {self.budget_floats:,} floats, {self.seconds:.0f} s")
-
-RunResult.to_dict, RunResult.__str__ = _run_result_dict, _run_result_str
-
-# %% ../nbs/11_pipeline.ipynb #6c9deb42
-def _from_dict(cls, d:dict, # a result.json as read
-               path=None, # where it was read (for the message)
-              ) -> RunResult:
-    "`d` as a `RunResult`: missing fields refused, unknown ones kept in `extra` (and written back by `to_dict`)."
-    names = {f.name for f in fields(cls)} - {'model', 'extra'}
-    need = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
-    if missing := [k for k in need if k not in d]:
-        raise ValueError(f"{path or 'the result'} is damaged or not an hmn_nb result: it has no {', '.join(missing)}")
-    return cls(**{k: v for k, v in d.items() if k in names}, extra={k: v for k, v in d.items() if k not in names})
-
-RunResult.from_dict = classmethod(_from_dict)
-
-# %% ../nbs/11_pipeline.ipynb #cb289a75
-def evaluation_record(ev:EvalResult, # what an evaluation measured
-                      **extra, # more fields (file, changes, pruned, ...)
-                     ) -> dict:
-    "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
-    return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
-                converged=ev.converged, moved=ev.moved, half_accs=ev.half_accs,
-                eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device), tf32=tf32_in_use(ev.device),
-                version=hmn_nb.__version__,
-                at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
-
-# %% ../nbs/11_pipeline.ipynb #290bdb73
-def measured(ev:EvalResult, # the final evaluation
-             model:SyntheticSet, # the final set
-             budget:int, # floats allowed
-            ) -> dict:
-    "The `RunResult` fields that the final set and its evaluation give."
-    s = model.storage_floats()
-    return dict(storage_floats=s, within_budget=s <= budget, images_per_class=model.images_per_class, acc_mean=ev.mean,
-                acc_std=ev.std, accs=ev.accs, eval_runs=len(ev.accs), test_images=ev.test_images, eval=ev.config,
-                eval_seconds=ev.seconds, converged=ev.converged)
-
-# %% ../nbs/11_pipeline.ipynb #1b6c6c4e
-def write_result(res:RunResult, # what a run (or a later pruning) measured
-                 folder:Path, # the run's folder
-                ) -> Path:
-    "Write `folder/result.json` from `res`: the one place a result.json is written."
-    write_json(res.to_dict(), Path(folder)/'result.json')
-    return Path(folder)/'result.json'
-
-# %% ../nbs/11_pipeline.ipynb #db2ae0c9
-try: import fcntl
-except ImportError: fcntl = None                                        # Windows
-RUN_FILES = ('checkpoint.pt', 'condensed.pt', 'condensed-over.pt', 'result.json', 'samples.png', 'loss.png', 'aum.png',
-             'condensed.pt.evaluations.json')
-
-# %% ../nbs/11_pipeline.ipynb #2b459183
-def output_folder(out, # the folder given (--out)
-                 ) -> Path:
-    "`out` as a folder path, checked and created."
-    if out is None or not str(out).strip(): raise ValueError("the output folder is empty; give one for the results (--out runs/NAME)")
-    out = Path(out).expanduser()
-    if out.exists() and not out.is_dir(): raise ValueError(f"{out} is a file; give a folder for the results")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-# %% ../nbs/11_pipeline.ipynb #386af37c
-def _lock(f, out:Path):
-    "Take the exclusive lock of the open file `f` without waiting; refuse, naming the holder's pid, if another process has it."
-    try:
-        if fcntl is not None: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        else: import msvcrt; msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-    except OSError:
-        f.seek(0); who = f.read().strip()
-        raise ValueError(f"{out} is in use by another hmn_nb process{f' (pid {who})' if who else ''}; "
-                         f"wait for it to finish, or choose another output folder") from None
-
-# %% ../nbs/11_pipeline.ipynb #db530a4d
-@contextmanager
-def output_lock(out:Path, # the folder to lock
-               ):
-    "Hold an exclusive lock on folder `out` while writing there; refuse if another process holds it."
-    f = open(out/'.lock', 'a+')
-    try:
-        _lock(f, out)
-        f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
-        yield out
-    finally: f.close()
-
-# %% ../nbs/11_pipeline.ipynb #2ba4ad0e
-def _remove_run(out:Path):
-    "Remove an earlier run's files (`RUN_FILES`) from folder `out`, leaving anything else."
-    for f in RUN_FILES: (out/f).unlink(missing_ok=True)
-
-# %% ../nbs/11_pipeline.ipynb #1503649f
-def claim_output(out:Path, # the run's folder
-                 fresh:bool, # remove an earlier run's files first
-                 method:str, # the run's method (a random run never resumes)
-                ):
-    "Refuse a folder holding a finished run or another method's checkpoint; with `fresh`, remove a run's files first."
-    if fresh: return _remove_run(out)
-    if (out/'result.json').exists():
-        raise ValueError(f"{out} holds a finished run (result.json): evaluate it again with `hmn_nb evaluate {out}`, choose another output folder, or start over with --fresh")
-    if method == 'random' and (out/'checkpoint.pt').exists():
-        raise ValueError(f"{out} holds the checkpoint of an unfinished condensation; choose another output folder, or --fresh to discard it")
 
 # %% ../nbs/11_pipeline.ipynb #5e3bff4f
 class _Clock:

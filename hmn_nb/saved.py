@@ -17,8 +17,8 @@ from .generator import HMN, load_condensed, save_condensed
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, held_out, prune_every_way, prune_stage
-from .pipeline import (RunConfig, RunResult, evaluation_record, measured, output_lock, run_config_from, save_figures,
-                             say, write_result)
+from .run_folder import RunResult, evaluation_record, measured, output_lock, write_result
+from .pipeline import RunConfig, run_config_from, save_figures, say
 
 # %% auto #0
 __all__ = ['ARMS', 'WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'paired_sets',

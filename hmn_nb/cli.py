@@ -8,7 +8,7 @@ import argparse, errno, json, logging, os, sys
 from pathlib import Path
 import hmn_nb
 from .base import tune_allocator
-from .generator import load_condensed, export_images
+from .condensed import load_condensed, export_images
 from .prune import PruneConfig
 from .pipeline import RunConfig, run
 from .recipes import RECIPES, apply_changes, recipe_config, recipe_work

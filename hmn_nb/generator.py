@@ -4,23 +4,18 @@
 
 # %% ../nbs/07_generator.ipynb #1e48708c
 from __future__ import annotations
-import json, math, os, re, shutil, tempfile
-from dataclasses import asdict, replace
-from pathlib import Path
+import math
+from dataclasses import replace
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import TensorDataset
-from PIL import Image
 from fastprogress.fastprogress import progress_bar
-import hmn_nb
-from .base import atomic_save, check_finite
-from .data import ImageData, sample_per_class, denormalize
+from .base import check_finite
+from .data import ImageData, sample_per_class
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'PixelRange', 'SyntheticSet', 'HMN', 'PixelSet', 'warm_targets', 'warm_start',
-           'save_condensed', 'Condensed', 'load_condensed', 'export_images']
+__all__ = ['PixelRange', 'SyntheticSet', 'HMN', 'PixelSet', 'warm_targets', 'warm_start']
 
 # %% ../nbs/07_generator.ipynb #04176945
 class PixelRange(nn.Module):
@@ -236,162 +231,3 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
         losses.append(loss.item())
     check_finite('the set after its warm start', *model.parameters(), hint=f'the warm start learning rate {lr} is too high')
     return losses
-
-# %% ../nbs/07_generator.ipynb #35025644
-FORMAT = 'hmn_nb.condensed'     # the tag every condensed file carries
-
-# %% ../nbs/07_generator.ipynb #144d33db
-FORMAT_VERSION = 1              # raised when the file's fields change
-
-# %% ../nbs/07_generator.ipynb #087873e2
-def _record(model:SyntheticSet, data:ImageData, info:dict) -> dict:
-    "What a condensed file holds: the set's tensors and layout, the data set's shape, normalisation and names, `info`."
-    kind = 'hmn' if isinstance(model, HMN) else 'pixels'
-    return dict(format=FORMAT, format_version=FORMAT_VERSION, kind=kind, state={k: v.detach().cpu() for k, v in model.state_dict().items()},
-                hmn_config=asdict(model.cfg) if kind == 'hmn' else None, num_classes=model.num_classes, images_per_class=model.images_per_class,
-                image_shape=list(data.shape), mean=list(data.mean), std=list(data.std), classes=list(data.classes),
-                dataset=data.name, images_are='normalised', storage_floats=model.storage_floats(), version=hmn_nb.__version__, info=info)
-
-# %% ../nbs/07_generator.ipynb #0e2788d3
-def save_condensed(path, # the file to write (atomically)
-                   model:SyntheticSet, # the condensed set (HMN or pixels)
-                   data:ImageData, # the data set it was condensed from (normalisation, names)
-                   **info, # JSON-like extras: budget, settings, losses, ...
-                  ):
-    "Save `model` with everything needed to regenerate and use its images."
-    atomic_save(_record(model, data, info), path)
-
-# %% ../nbs/07_generator.ipynb #74a362b4
-def _check_header(obj:dict, path, bad):
-    "The format version, kind and sizes of a condensed file, checked: `bad(what)` raises for a damaged one."
-    v = obj.get('format_version')
-    if type(v) is not int: bad(f"format_version {v!r} is not a whole number")
-    if v > FORMAT_VERSION: raise ValueError(f"{path} was written by a newer hmn_nb (format {v}); upgrade hmn_nb to read it")
-    if obj.get('kind') not in ('hmn', 'pixels'): bad(f"kind {obj.get('kind')!r} is neither 'hmn' nor 'pixels'")
-    for k in ('num_classes', 'images_per_class'):
-        if type(obj.get(k)) is not int or obj[k] < 1: bad(f"{k} {obj.get(k)!r} is not a positive whole number")
-    if not (isinstance(s := obj.get('image_shape'), list) and len(s) == 3 and all(type(a) is int and a > 0 for a in s)):
-        bad(f"image_shape {s!r} is not [channels, height, width]")
-
-# %% ../nbs/07_generator.ipynb #8c7a12c6
-def _check_norm(obj:dict, bad):
-    "Mean and std of a condensed file: one finite number per image channel each, std above 0; else `bad(what)`."
-    for k in ('mean', 'std'):
-        s = obj.get(k)
-        if not (isinstance(s, list) and len(s) == obj['image_shape'][0] and all(type(a) in (int, float) and math.isfinite(a) for a in s)):
-            bad(f"{k} {s!r} is not one finite number per channel")
-    if not all(a > 0 for a in obj['std']): bad(f"std {obj['std']} has a non-positive entry")
-
-# %% ../nbs/07_generator.ipynb #a92afe43
-def _check_condensed(obj:dict, path):
-    "Raise a clear error unless `obj`, read from `path`, has the fields and types `save_condensed` writes, all finite."
-    def bad(what): raise ValueError(f"{path} is a damaged hmn_nb condensed file ({what}); condense again or restore a copy")
-    _check_header(obj, path, bad); _check_norm(obj, bad)
-    if not isinstance(obj.get('classes'), list) or len(obj['classes']) != obj['num_classes']:
-        bad(f"classes is not a list of {obj['num_classes']} names")
-    if not isinstance(obj.get('state'), dict) or not all(isinstance(t, torch.Tensor) for t in obj['state'].values()):
-        bad("state is not a dict of tensors")
-    for k, t in obj['state'].items():
-        check_finite(f'{path} ({k})', t, hint='the condensation that wrote it diverged; condense again (a lower learning rate)')
-
-# %% ../nbs/07_generator.ipynb #c8f6cefb
-class Condensed:
-    "A loaded condensed set: the container plus the metadata that says how to use its images."
-    def __init__(self, model:SyntheticSet, meta:dict): self.model, self.meta = model, meta
-    def images(self, device=None) -> tuple:
-        "All images, normalised with the data set's mean/std (ready to train on), and their labels."
-        with torch.no_grad(): x, y = self.model.generate()
-        return (x, y) if device is None else (x.to(device), y.to(device))
-
-# %% ../nbs/07_generator.ipynb #85350562
-def _pixels(self:Condensed) -> tuple:
-    "All images as pixels in [0, 1] (for display or export), and their labels."
-    x, y = self.images()
-    return denormalize(x, self.meta['mean'], self.meta['std']).clamp(0, 1), y
-def _condensed_repr(self:Condensed) -> str:
-    "What the file holds, in one line."
-    m = self.meta
-    return (f"Condensed({m['kind']} of {m['dataset']}: {m['num_classes']} classes x {m['images_per_class']} images "
-            f"of shape {tuple(m['image_shape'])}, {m['storage_floats']:,} floats)")
-
-Condensed.pixels, Condensed.__repr__ = _pixels, _condensed_repr
-
-# %% ../nbs/07_generator.ipynb #ca5cb867
-def _model_of(obj:dict, path) -> SyntheticSet:
-    "The HMN or pixel set a checked condensed file `obj` describes, its tensors loaded; a clear error if they do not fit."
-    try:
-        if obj['kind'] == 'hmn':
-            model = HMN(HMNConfig(**obj['hmn_config']), obj['num_classes'], obj['images_per_class'], tuple(obj['image_shape']), obj['mean'], obj['std'])
-        else: model = PixelSet(obj['state']['images'])
-        model.load_state_dict(obj['state'])
-    except (KeyError, RuntimeError, TypeError) as e: raise ValueError(f"{path} is a damaged hmn_nb condensed file ({type(e).__name__}: {e})") from None
-    return model
-
-# %% ../nbs/07_generator.ipynb #192946c1
-def _read_condensed(path) -> dict:
-    "The dict a condensed file holds, read without running code from it; refused unless it carries the format's tag."
-    try: obj = torch.load(path, map_location='cpu', weights_only=True)
-    except FileNotFoundError: raise FileNotFoundError(f"no condensed file at {path}") from None
-    except Exception as e:
-        raise ValueError(f"{path} is not a readable hmn_nb condensed file: it is damaged or was written by "
-                         f"something else ({type(e).__name__}: {(str(e).splitlines() or ['empty file'])[0][:200]})") from None
-    if not isinstance(obj, dict) or obj.get('format') != FORMAT: raise ValueError(f"{path} is not a hmn_nb condensed file (no '{FORMAT}' format tag)")
-    return obj
-
-# %% ../nbs/07_generator.ipynb #ffc7e25c
-def load_condensed(path, # a file written by `save_condensed`
-                   device='cpu', # where the set goes
-                  ) -> Condensed:
-    "Load a file written by `save_condensed` (no code from the file is run)."
-    obj = _read_condensed(path)
-    _check_condensed(obj, path)
-    return Condensed(_model_of(obj, path).to(device), {k: v for k, v in obj.items() if k != 'state'})
-
-# %% ../nbs/07_generator.ipynb #31b9aec1
-def _condensed_dataset(self:Condensed, pixels:bool=False, # [0, 1] pixels instead of normalised images
-                      ) -> TensorDataset:
-    "The images as a `torch.utils.data.Dataset` of (image, label) pairs, on the CPU."
-    x, y = self.pixels() if pixels else self.images()
-    return TensorDataset(x.cpu(), y.cpu())
-
-Condensed.dataset = _condensed_dataset
-
-# %% ../nbs/07_generator.ipynb #f76329f7
-def _folder_name(label:int, name, width:int) -> str:
-    "`<label>_<name>`: zero-padded so that sorted names follow label order; unsafe characters replaced."
-    return f"{label:0{width}d}_" + (re.sub(r'[^A-Za-z0-9._-]+', '_', str(name)).strip('._')[:40] or 'class')
-
-# %% ../nbs/07_generator.ipynb #c4560ed3
-def _write_pngs(tmp:Path, px, y:list, names:list, meta:dict):
-    "Image j of class c as `tmp/names[c]/j.png` (px: uint8 (N, H, W, C)), and `export.json` saying what the folders hold."
-    for n in names: (tmp/n).mkdir()
-    for j, (a, c) in enumerate(zip(px, y)): Image.fromarray(a[..., 0] if a.shape[-1] == 1 else a).save(tmp/names[c]/f'{j:06d}.png')
-    (tmp/'export.json').write_text(json.dumps(dict(classes=meta['classes'], folders=names, images=len(px), mean=meta['mean'],
-                                                   std=meta['std'], dataset=meta.get('dataset')), indent=2) + '\n')
-
-# %% ../nbs/07_generator.ipynb #601832a5
-def _new_folder(folder) -> Path:
-    "`folder` as a path that may be exported to: absent or an empty folder (its parent created)."
-    folder = Path(folder).expanduser()
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValueError(f"{folder} already exists and is not an empty folder; choose a new folder to export to")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    return folder
-
-# %% ../nbs/07_generator.ipynb #8805d987
-def export_images(cond:Condensed, # a loaded condensed set
-                  folder, # a new (or empty) folder to create
-                 ) -> Path:
-    "Write every image as a lossless PNG to `folder/<label>_<class>/<n>.png`, readable by `ImageFolder`."
-    folder, (x, y), classes, tmp = _new_folder(folder), cond.pixels(), cond.meta['classes'], None
-    px = (x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()       # (N, H, W, C)
-    names = [_folder_name(c, n, len(str(len(classes) - 1))) for c, n in enumerate(classes)]
-    try:                                   # written beside it, then renamed: a failed export leaves nothing behind
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
-        _write_pngs(tmp, px, y.tolist(), names, cond.meta)
-        if folder.exists(): folder.rmdir()
-        os.replace(tmp, folder)
-    except OSError as e: raise (OSError(e.errno, e.strerror, str(folder)) if e.errno else e) from None   # named as given
-    finally:
-        if tmp is not None and tmp.exists(): shutil.rmtree(tmp)
-    return folder

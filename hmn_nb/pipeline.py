@@ -15,7 +15,8 @@ from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
 from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget
-from .generator import HMN, PixelSet, SyntheticSet, save_condensed
+from .generator import HMN, PixelSet, SyntheticSet
+from .condensed import save_condensed
 from .matching import MatchConfig
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate

@@ -13,7 +13,8 @@ from .base import get_device, write_json
 from .data import ImageData
 from .datasets import load_data
 from .memory import budget_floats, gipc_for_budget
-from .generator import HMN, load_condensed, save_condensed
+from .generator import HMN
+from .condensed import load_condensed, save_condensed
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, held_out, prune_every_way, prune_stage

@@ -5,7 +5,8 @@ the next exported cell). Prints one line per figure and a line per notebook with
     python .ci/cell_stats.py [--by-notebook] [--long] [--limits]
 
 With --limits it exits 1 when the house limits are broken: median exported cell at most 8 code lines, at most 15 %
-of exported cells over 10 lines, one public name per exported cell, every exported cell followed by a demo.
+of exported cells over 10 lines, one public name per exported cell, every exported cell followed by a demo; and
+every module of the package at most 350 lines, opening with a docstring of one sentence that says its one job.
 """
 import ast, json, statistics, sys
 from pathlib import Path
@@ -49,6 +50,21 @@ def stats(cells:list) -> dict:
                 over10=sum(l > 10 for l in lines) / n if n else 0.0,
                 multi=sum(len(c[1]) > 1 for c in cells), no_demo=sum(not c[2] for c in cells))
 
+MODULE_LINES = 350
+
+def modules(root:Path) -> list:
+    "(name, lines, docstring) of every module of the package but nbdev's index and `__init__`."
+    out = []
+    for f in sorted((root/'hmn_nb').glob('*.py')):
+        if f.name in ('__init__.py', '_modidx.py'): continue
+        text = f.read_text(); out.append((f.stem, len(text.splitlines()), ast.get_docstring(ast.parse(text)) or ''))
+    return out
+
+def one_sentence(doc:str) -> bool:
+    "A docstring of one sentence: a single line that ends with its only full stop."
+    body = doc.strip().rstrip('.').replace('et al.', 'et al')          # an abbreviation ends no sentence
+    return bool(body) and '\n' not in body and '. ' not in body
+
 def main():
     nbs = sorted(Path(__file__).resolve().parent.parent.glob('nbs/[0-9]*.ipynb'))
     per = {p.stem: notebook_cells(p) for p in nbs}
@@ -63,9 +79,16 @@ def main():
     s = stats([c for v in per.values() for c in v])
     print(f"== exported cells: {s['cells']}, median {s['median']:.1f} / max {s['max']} code lines, {100 * s['over10']:.0f} % over 10 lines, "
           f"{s['multi']} with more than one public name, {s['no_demo']} not followed by a demo")
+    mods = modules(Path(__file__).resolve().parent.parent)
+    big = max(mods, key=lambda m: m[1])
+    long_ = [f'{m[0]} ({m[1]})' for m in mods if m[1] > MODULE_LINES]
+    undoc = [m[0] for m in mods if not one_sentence(m[2])]
+    print(f"== modules: {len(mods)}, longest {big[0]} at {big[1]} lines; over {MODULE_LINES}: {', '.join(long_) or 'none'}; "
+          f"without a one-sentence docstring: {', '.join(undoc) or 'none'}")
     if '--limits' in sys.argv:
-        ok = s['median'] <= 8 and s['over10'] <= 0.15 and s['multi'] == 0 and s['no_demo'] == 0
-        print('== cell limits: ' + ('met' if ok else 'not met (median <= 8, <= 15 % over 10, one public name, a demo after each)'))
+        ok = s['median'] <= 8 and s['over10'] <= 0.15 and s['multi'] == 0 and s['no_demo'] == 0 and not long_ and not undoc
+        print('== cell limits: ' + ('met' if ok else f'not met (median <= 8, <= 15 % over 10, one public name, a demo after each, '
+                                                     f'modules <= {MODULE_LINES} lines with a one-sentence docstring)'))
         sys.exit(0 if ok else 1)
 
 if __name__ == '__main__': main()

@@ -78,6 +78,24 @@ def _channel_stats(x:torch.Tensor) -> tuple:
     "Per-channel mean and std of images (N, C, H, W), as tuples of floats."
     return (tuple(x.mean(dim=(0, 2, 3)).tolist()), tuple(x.std(dim=(0, 2, 3)).clamp_min(1e-6).tolist()))
 
+# %% ../nbs/01_data.ipynb #c924f79b
+def _unit_floats(x, size:int|None, block:int=2048) -> torch.Tensor:
+    "Pixels (uint8, or float in [0, 1]) as float32 in [0, 1], resized to `size`, converted `block` images at a time, in their memory layout."
+    x = torch.as_tensor(x)
+    s = tuple(x.shape[-2:]) if size is None else (size, size)
+    last = x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)   # decoded (N, H, W, C) pixels
+    out = torch.empty(len(x), x.shape[1], *s, memory_format=torch.channels_last if last else torch.contiguous_format)
+    for i in range(0, len(x), block):
+        b = x[i:i + block].float()
+        out[i:i + block] = _resize(b / 255 if x.dtype == torch.uint8 else b, size)
+    return out
+
+# %% ../nbs/01_data.ipynb #9b135803
+def _normalize_(x:torch.Tensor, mean, std) -> torch.Tensor:
+    "`normalize` in place: x ← (x − mean) / std per channel, the same bits without a second tensor."
+    m, s = (torch.as_tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
+    return x.sub_(m).div_(s)
+
 # %% ../nbs/01_data.ipynb #f986d4cb
 def from_pixels(name:str, # the data set's name
                 x_train, # training pixels, uint8 or float in [0, 1], (N, C, H, W)
@@ -90,14 +108,10 @@ def from_pixels(name:str, # the data set's name
                 size:int|None=None, # resize to `size` x `size` (`None`: keep)
                ) -> ImageData:
     "Build an `ImageData` from raw pixels: scale to [0, 1], resize, normalise."
-    def prep(x):
-        x = torch.as_tensor(x)
-        x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-        return _resize(x, size)
-    xtr, xte = prep(x_train), prep(x_test)
+    xtr, xte = _unit_floats(x_train, size), _unit_floats(x_test, size)
     if mean is None or std is None: mean, std = _channel_stats(xtr)
     y = lambda v: torch.as_tensor(np.asarray(v), dtype=torch.long)
-    return ImageData(name, normalize(xtr, mean, std), y(y_train), normalize(xte, mean, std), y(y_test),
+    return ImageData(name, _normalize_(xtr, mean, std), y(y_train), _normalize_(xte, mean, std), y(y_test),
                      list(classes), tuple(mean), tuple(std))
 
 # %% ../nbs/01_data.ipynb #30e8a6d3

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_pipeline.ipynb #668e1982
 from __future__ import annotations
-import shutil, time
+import math, os, shutil, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
@@ -14,7 +14,7 @@ from .base import get_device, describe_device, tf32_in_use, atomic_write
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
-from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget
+from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget, hmn_layout
 from .generator import HMN, PixelSet, SyntheticSet
 from .condensed import save_condensed
 from .matching import MatchConfig
@@ -24,7 +24,8 @@ from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_ou
 from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
 
 # %% auto #0
-__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'say', 'condense_stage', 'save_figures', 'run']
+__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'device_memory',
+           'check_memory', 'say', 'condense_stage', 'save_figures', 'run']
 
 # %% ../nbs/11_pipeline.ipynb #7bc88d7d
 METHODS = ('hmn', 'dc', 'random')
@@ -97,6 +98,54 @@ def build_container(cfg:RunConfig, # the run: method, IPC, over_budget, layout, 
     "The container of step 1: an HMN at (1 + over_budget) x the budget, or `ipc` real images per class as pixels."
     if cfg.method == 'hmn': return HMN.for_budget(data, cfg.ipc, cfg.prune.over_budget, seed=cfg.seed, layout=cfg.layout)
     return PixelSet.from_real(data, cfg.ipc, seed=cfg.seed).to(data.device)
+
+# %% ../nbs/11_pipeline.ipynb #3bc3c5b5
+def images_per_class(cfg:RunConfig, # the run: method, IPC, over_budget, layout
+                     classes:int, # K
+                     shape:tuple, # (C, H, W) of the images
+                    ) -> tuple:
+    "(condensed, kept): images per class the run's container generates, and keeps after pruning."
+    if cfg.method != 'hmn': return cfg.ipc, cfg.ipc
+    lay = replace(hmn_layout(cfg.dataset, shape, cfg.ipc), **cfg.layout)
+    G = lambda ipc: gipc_for_budget(lay, budget_floats(ipc, classes, shape), classes, shape[0])
+    over = G(cfg.ipc * (1 + cfg.prune.over_budget))
+    return over, G(cfg.ipc) if cfg.prune.active else over
+
+# %% ../nbs/11_pipeline.ipynb #ef966e70
+def memory_estimate(cfg:RunConfig, # the run
+                    classes:int, # K
+                    shape:tuple, # (C, H, W) of the images
+                    n_train:int, # training images
+                    n_test:int, # test images
+                   ) -> dict:
+    "GB at the peaks: 'load' (host: decoded pixels and one float copy), 'run' (where it runs: data + max(matching, evaluation)), and the parts."
+    P, gb = math.prod(shape), 4 * math.prod(shape) / 1e9
+    G, _ = images_per_class(cfg, classes, shape)
+    fit = n_train - classes * cfg.prune.val_per_class if cfg.method == 'hmn' and cfg.prune.over_budget > 0 else 0
+    step = (27 + 4.5 * min(G, cfg.match.batch_syn)) * P / 3072 / 1e3 if cfg.method != 'random' else 0.0
+    parts = dict(data=gb * (n_train + n_test), fit_copy=gb * fit, matching_step=step, generated=gb * classes * G, eval_step=0.1 * P / 3072)
+    run_gb = parts['data'] + max(parts['fit_copy'] + step, parts['generated'] + parts['eval_step'])
+    return dict(load=(n_train + n_test) * P * (2 + 4) / 1e9, run=run_gb, **parts)
+
+# %% ../nbs/11_pipeline.ipynb #8850dfa2
+def device_memory(device:torch.device, # where a run will compute
+                 ) -> float:
+    "GB of memory `device` has in all: the GPU's, or the machine's physical memory for a CPU."
+    if device.type == 'cuda': return torch.cuda.get_device_properties(device).total_memory / 1e9
+    return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9
+
+# %% ../nbs/11_pipeline.ipynb #e4a03fb0
+def check_memory(cfg:RunConfig, # the run
+                 data:ImageData, # its data set, loaded
+                 device:torch.device, # where it will compute
+                 have:float|None=None, # GB the device has (None: `device_memory`)
+                ):
+    "Refuse a run whose estimated peak (`memory_estimate`) exceeds the device's memory, before it starts, with the figures."
+    e = memory_estimate(cfg, data.num_classes, data.shape, len(data.y_train), len(data.y_test))
+    have = device_memory(device) if have is None else have
+    if e['run'] > have: raise ValueError(
+        f"this run needs about {e['run']:.1f} GB on {device.type} (data {e['data']:.1f}, generated images {e['generated']:.1f}, "
+        f"copy for matching {e['fit_copy']:.1f}) and the device has {have:.1f} GB; lower --ipc or use a machine with more memory")
 
 # %% ../nbs/11_pipeline.ipynb #3c3ff89e
 def say(progress:bool, # whether progress is shown
@@ -224,6 +273,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     "`run` once its output folder is claimed: the five steps, each timed, each set saved as soon as it exists."
     clock = _Clock()
     with clock('load'): data = _load(cfg, device, progress, data)
+    check_memory(cfg, data, device)                                                     # refused here, not hours later
     budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
     model = build_container(cfg, data)                                                  # 1. the container, (1 + p) IPC
     over = model.storage_floats() > budget

@@ -11,7 +11,7 @@ from .base import tune_allocator
 from .condensed import load_condensed, export_images
 from .prune import PruneConfig
 from .pipeline import RunConfig, run
-from .recipes import RECIPES, apply_changes, recipe_config, recipe_work
+from .recipes import RECIPES, apply_changes, recipe_config, recipe_work, run_memory
 from .saved import read_run, evaluate_saved, prune_saved
 from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
 
@@ -130,6 +130,12 @@ def export_command(args, # parsed `hmn_nb export` arguments
     out = export_images(c, args.to)
     return f"{c.meta['num_classes'] * c.meta['images_per_class']:,} images in {c.meta['num_classes']} class folders -> {out}"
 
+# %% ../nbs/14_cli.ipynb #c59fd1e8
+def _memory(r) -> dict:
+    "GB a run of recipe `r` holds at its peaks (`run_memory`): 'load' on the host, 'run' where it computes; one decimal."
+    m = run_memory(r.config)
+    return {k: round(m[k], 1) for k in ('load', 'run')}
+
 # %% ../nbs/14_cli.ipynb #b3bd2ec5
 def recipe_row(r, # a `Recipe`
               ) -> dict:
@@ -139,7 +145,15 @@ def recipe_row(r, # a `Recipe`
     pr = f"{c.prune.over_budget:.0%} over, {c.prune.strategy}" if c.prune.active else 'at budget'
     return dict(name=r.name, dataset=r.dataset, ipc=r.ipc, scale=r.scale, matching=f"{c.match.iters} x {c.match.inner}",
                 evaluation=f"{c.eval.runs} net{'s' if c.eval.runs > 1 else ''} x {ev}" + (f", {c.eval.test_size} test" if c.eval.test_size else ''),
-                pruning=pr, cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r))
+                pruning=pr, cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r), memory_gb=_memory(r))
+
+# %% ../nbs/14_cli.ipynb #4a6ebbef
+def _work_line(row:dict) -> str:
+    "A recipe row's work and memory in one line."
+    w, m = row['work'], row['memory_gb']
+    sgd = w['evaluation_steps'] + w['aum_steps'] + w['beta_steps']
+    return (f"work: {w['matching_steps']:,} matching steps, {w['warm_start_steps']:,} warm-start, {sgd:,} SGD steps on {w['images']:,} images; "
+            f"memory: {m['load']} GB at load, {m['run']} GB at the peak")
 
 # %% ../nbs/14_cli.ipynb #39d5ada9
 def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', 'cost')) -> str:
@@ -149,6 +163,7 @@ def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', '
     for r in rows:
         lines.append('  '.join(str(r[k]).ljust(w.get(k, 0)) for k in cols))
         if r['measured'] != 'not run': lines.append(' ' * (w['name'] + 2) + f"measured: {r['measured']}")
+        if 'work' in r: lines.append(' ' * (w['name'] + 2) + _work_line(r))
     return '\n'.join(lines)
 
 # %% ../nbs/14_cli.ipynb #de30786d

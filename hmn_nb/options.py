@@ -158,7 +158,7 @@ _EXAMPLES = {
     'condense': """examples:
   hmn_nb condense --dataset digits --ipc 1 --out runs/digits        the README's job, about 3.5 min on a CPU
   hmn_nb condense --recipe cifar10-ipc1-cpu --root data/cifar10     CIFAR-10: 17 min on 2 cores with native bf16, 1 h without
-  hmn_nb condense --recipe cifar10-ipc10-gpu-short --download --root data   about 30 min on a GPU""",
+  hmn_nb condense --recipe cifar10-ipc10-gpu-short --download --root data   at most about 28 min on a T4""",
     'evaluate': """examples:
   hmn_nb evaluate runs/digits --runs 10                 ten networks instead of five, same schedule
   hmn_nb evaluate runs/c10/condensed.pt --epochs 300    a longer schedule

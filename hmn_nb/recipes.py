@@ -6,14 +6,15 @@
 from __future__ import annotations
 from dataclasses import dataclass, field, replace, fields
 import math
-from .memory import HMNConfig, budget_floats, gipc_for_budget, hmn_layout
+from .memory import HMNConfig
 from .matching import MatchConfig
 from .evaluate import EvalConfig
 from .prune import PruneConfig, aum_training, beta_training
-from .pipeline import RunConfig
+from .pipeline import RunConfig, images_per_class, memory_estimate
 
 # %% auto #0
-__all__ = ['RECIPES', 'SETS', 'Recipe', 'apply_changes', 'recipe_config', 'recipe_work']
+__all__ = ['SETS', 'UNIT_COSTS', 'RECIPES', 'Recipe', 'run_work', 'run_minutes', 'run_memory', 'recipe_work', 'apply_changes',
+           'recipe_config']
 
 # %% ../nbs/12_recipes.ipynb #bd2f286e
 @dataclass
@@ -24,16 +25,84 @@ class Recipe:
     cost:str                      # expected wall time and hardware
     measured:str|None = None      # what a run of it gave here, with the command's hardware and time; None: not run
 
+# %% ../nbs/12_recipes.ipynb #717c57fd
+SETS = {'digits': (10, (1, 32, 32), 1297, 500), 'svhn': (10, (3, 32, 32), 73257, 26032), 'cifar10': (10, (3, 32, 32), 50000, 10000),
+        'cifar100': (100, (3, 32, 32), 50000, 10000), 'tinyimagenet': (200, (3, 64, 64), 100000, 10000)}   # classes, image shape, training and test images
+
+# %% ../nbs/12_recipes.ipynb #f079dca6
+def _sgd_steps(ev:EvalConfig, n:int) -> int:
+    "SGD steps of one evaluation of `n` images: `runs` networks of its schedule, each once more at half length when it checks convergence."
+    one = ev.steps or ev.epochs * math.ceil(n / ev.batch_size)
+    return round(ev.runs * one * (1.5 if ev.converge else 1))
+
+# %% ../nbs/12_recipes.ipynb #a1b2531e
+def run_work(cfg:RunConfig, # a run of one of the `SETS`
+            ) -> dict:
+    "What a run computes, in units no device sets: matching, class-matches, network, warm-start, evaluation, AUM and β steps; images."
+    K, shape, *_ = SETS[cfg.dataset]
+    (G, kept), m, p = images_per_class(cfg, K, shape), cfg.match, cfg.prune
+    search = p.active and p.strategy == 'double-end' and p.beta is None
+    return dict(images=K * G, images_kept=K * kept, matching_steps=m.iters * m.inner, class_matches=m.iters * m.inner * K,
+                network_steps=m.iters * (m.inner - 1) * m.net_steps, warm_start_steps=m.warm_start if cfg.method == 'hmn' else 0,
+                evaluation_steps=_sgd_steps(cfg.eval, K * kept), aum_steps=_sgd_steps(aum_training(p, cfg.eval, 0), K * G) if p.active else 0,
+                beta_steps=len(p.grid) * _sgd_steps(beta_training(p, cfg.eval), K * kept) if search else 0)
+
+# %% ../nbs/12_recipes.ipynb #d23ba7bd
+_CPU_UNITS = {  # ms per unit on 2 cores of an AMD EPYC with avx512_bf16: `python bench/gpu_check.py --device cpu` (2026-12-04)
+    'bf16': dict(class_match=(32.65, 2.249), network_step=40.13, warm_start_step=84.63, sgd_step=38.19),   # HMN class-match: 70.9 ms (17 images), 320.5 (128)
+    'fp32': dict(class_match=(112.06, 3.211), network_step=82.61, warm_start_step=59.06, sgd_step=68.59)}  # 166.7 and 523.0 ms
+_TFLOPS = {'RTX 2080 Ti': 13.4, 'T4': 8.1, 'L4': 30.3, 'A100': 19.5}     # peak float32, the vendors' data sheets
+
+# %% ../nbs/12_recipes.ipynb #b6236061
+def _gpu_units(gpu:str) -> dict:
+    "Estimated ms per unit on `gpu`: the paper's 1.08 s matching step on an RTX 2080 Ti, split as the CPU splits it, scaled by peak float32 throughput."
+    u = _CPU_UNITS['fp32']; a, b = u['class_match']
+    k = 1080 / (10 * (a + 128 * b) + 8 * u['network_step']) * _TFLOPS['RTX 2080 Ti'] / _TFLOPS[gpu]   # CPU ms -> GPU ms
+    return dict(class_match=(a * k, b * k), network_step=u['network_step'] * k, warm_start_step=u['warm_start_step'] * k,
+                sgd_step=u['sgd_step'] * k, basis=f"estimate: the paper's RTX 2080 Ti step x {_TFLOPS['RTX 2080 Ti']}/{_TFLOPS[gpu]} TFLOPS")
+
+# %% ../nbs/12_recipes.ipynb #7c280e14
+UNIT_COSTS = {'cpu': dict(_CPU_UNITS['bf16'], basis='measured: bench/gpu_check.py on 2 AMD EPYC cores, bfloat16, compiled'),
+              **{g: _gpu_units(g) for g in ('T4', 'L4', 'A100')}}     # ms per unit of work at CIFAR-10's size, per device class
+
+# %% ../nbs/12_recipes.ipynb #dd3c916c
+def run_minutes(cfg:RunConfig, # a run of one of the `SETS`
+                units:dict, # ms per unit at CIFAR-10's size: one of `UNIT_COSTS`, or measured by `bench/gpu_check.py`
+               ) -> float:
+    "t = (HW/32²)[(n_cm(a + b s) + n_net c_net)(w_m/128)² + n_warm c_warm + (n_eval + n_aum + n_β) c_sgd (w_e/128)²], in minutes."
+    w, (K, shape, *_) = run_work(cfg), SETS[cfg.dataset]
+    (a, b), s = units['class_match'], min(images_per_class(cfg, K, shape)[0], cfg.match.batch_syn)
+    match = (w['class_matches'] * (a + b * s) + w['network_steps'] * units['network_step']) * (cfg.match.width / 128) ** 2
+    train = (w['evaluation_steps'] + w['aum_steps'] + w['beta_steps']) * units['sgd_step'] * (cfg.eval.width / 128) ** 2
+    return (match + w['warm_start_steps'] * units['warm_start_step'] + train) * shape[1] * shape[2] / 1024 / 60000
+
+# %% ../nbs/12_recipes.ipynb #311b13d1
+def run_memory(cfg:RunConfig, # a run of one of the `SETS`
+              ) -> dict:
+    "GB at its peaks, by the pipeline's `memory_estimate` on the full data set: 'load' (host) and 'run' (where it computes)."
+    K, shape, n_train, n_test = SETS[cfg.dataset]
+    return memory_estimate(cfg, K, shape, n_train, n_test)
+
 # %% ../nbs/12_recipes.ipynb #51cefc07
 _PAPER = dict(match=dict(iters=500, inner=100), eval=dict(epochs=1000), prune=dict())
-_CLASS_COST = {'digits': 1, 'svhn': 1, 'cifar10': 1, 'cifar100': 10, 'tinyimagenet': 80}   # matching step cost vs. CIFAR-10
+_GPU_STEPS = (1200, 800, 500, 300, 200, 100, 50, 20)            # matching steps, most first
+_GPU_EVAL = (dict(epochs=300, runs=3), dict(epochs=100, runs=3), dict(epochs=50, runs=2))   # evaluations, longest first
 
-def _gpu_short(dataset:str, ipc:int) -> dict:
-    "About 30 GPU minutes: ~1,200 matching steps for ten 32x32 classes (paper's ~1 s a step), fewer for dearer sets."
-    steps = max(20, 1200 // _CLASS_COST[dataset] // (2 if ipc >= 50 else 1))
+def _short(dataset:str, ipc:int, steps:int, ev:dict) -> dict:
+    "A `gpu-short` schedule: `steps` matching steps (networks of 10 or 20), the evaluation `ev`, AUM and β short."
     inner = 10 if steps < 200 else 20
-    return dict(match=dict(iters=max(1, steps // inner), inner=inner), eval=dict(epochs=300),
-                prune=dict(aum_epochs=30, beta_runs=1))
+    return dict(match=dict(iters=max(1, steps // inner), inner=inner), eval=ev, prune=dict(aum_epochs=30, beta_runs=1))
+
+def _config(dataset:str, ipc:int, s:dict) -> RunConfig:
+    return RunConfig(dataset=dataset, ipc=ipc, match=MatchConfig(**s['match']), eval=EvalConfig(**s['eval']), prune=PruneConfig(**s['prune']))
+
+def _gpu_short(dataset:str, ipc:int, minutes:float=30) -> dict:
+    "The most matching, then the longest evaluation, that fits `minutes` on a T4 by `run_minutes`; else the smallest schedule."
+    for ev in _GPU_EVAL:
+        for steps in _GPU_STEPS:
+            s = _short(dataset, ipc, steps, ev)
+            if run_minutes(_config(dataset, ipc, s), UNIT_COSTS['T4']) <= minutes: return s
+    return _short(dataset, ipc, _GPU_STEPS[-1], _GPU_EVAL[-1])
 
 # %% ../nbs/12_recipes.ipynb #182f156a
 @dataclass(frozen=True)
@@ -98,34 +167,37 @@ def _cpu(dataset:str, ipc:int) -> dict:
                 eval=dict(steps=c.eval_steps, test_size=c.test_size, **fast, **({'runs': c.eval_runs} if c.eval_runs != 5 else {}), **c.eval),
                 prune=dict(over_budget=0.0))
 
-# %% ../nbs/12_recipes.ipynb #ec577ad3
-_COST = {'gpu-short': "about 30 min on a Colab-class GPU (estimate from the paper's per-step cost; not yet measured)",
-         'cpu': 'about 20 min on 2 CPU cores (estimate from measured per-step costs; not yet run)'}
-
 # %% ../nbs/12_recipes.ipynb #6af6e4c3
-def _cost(dataset:str, ipc:int, scale:str) -> str:
-    "The expected wall time of a recipe, and what it rests on."
-    if scale == 'paper':
-        k = _CLASS_COST[dataset]
-        return ("about 15 h on an RTX 2080 Ti (the paper's figure for CIFAR-10)" if k == 1 else
-                f"roughly {15 * k} h on an RTX 2080 Ti (estimate: {k} x the paper's CIFAR-10 figure)")
-    c = _CPU[dataset, ipc] if scale == 'cpu' else None
-    if c and c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)" + (f"; {c.cost}" if c.cost else '')
-    return (c and c.cost) or _COST[scale]
+def _cost(dataset:str, ipc:int, scale:str, cfg:RunConfig) -> str:
+    "The expected wall time of a recipe: measured where it ran, else the cost model's, with what it rests on."
+    t = lambda u: run_minutes(cfg, UNIT_COSTS[u])
+    when = lambda m: f"{m:,.0f} min" if m < 120 else f"{m / 60:,.0f} h"
+    if scale != 'cpu':
+        fits = '' if scale == 'paper' or t('T4') <= 30 else ' (cannot fit 30 T4 minutes)'
+        return (f"at most about {when(t('T4'))} on a T4, {when(t('L4'))} on an L4, {when(t('A100'))} on an A100{fits} "
+                "(model; GPU unit costs are upper-bound estimates, not yet measured on a GPU)")
+    c = _CPU[dataset, ipc]
+    if c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)" + (f"; {c.cost}" if c.cost else '')
+    return f"about {when(t('cpu'))} on 2 CPU cores with native bfloat16 (model, from measured unit costs; not run)"
 
 # %% ../nbs/12_recipes.ipynb #7976e808
 def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     "The recipe `<dataset>-ipc<ipc>-<scale>`."
     s = {'paper': _PAPER, 'gpu-short': _gpu_short(dataset, ipc), 'cpu': _cpu(dataset, ipc)}[scale]
     name = f"{dataset}-ipc{ipc}-{scale}"
-    cfg = RunConfig(dataset=dataset, ipc=ipc, recipe=name, match=MatchConfig(**s['match']),
-                    eval=EvalConfig(**s['eval']), prune=PruneConfig(**s['prune']))
+    cfg = replace(_config(dataset, ipc, s), recipe=name)
     m = _CPU[dataset, ipc].measured if scale == 'cpu' else None
-    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale), m and f"{m[1]}, {m[0]:,} s")
+    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale, cfg), m and f"{m[1]}, {m[0]:,} s")
 
 # %% ../nbs/12_recipes.ipynb #5d872509
 RECIPES = {r.name: r for r in (_recipe(d, i, s) for d in ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet')
                                 for i in (1, 10, 50) for s in ('paper', 'gpu-short', 'cpu'))}
+
+# %% ../nbs/12_recipes.ipynb #048759c6
+def recipe_work(r:Recipe, # a recipe
+               ) -> dict:
+    "`run_work` of the recipe's configuration."
+    return run_work(r.config)
 
 # %% ../nbs/12_recipes.ipynb #aaf38fac
 _SECTIONS = {'match': MatchConfig, 'prune': PruneConfig, 'eval': EvalConfig, 'layout': HMNConfig}   # the parts of a RunConfig
@@ -161,34 +233,3 @@ def recipe_config(name:str|None=None, # a name in `RECIPES`; None: the README's 
         near = [n for n in RECIPES if n.split('-')[0] == name.split('-')[0]][:3] or list(RECIPES)[:3]
         raise ValueError(f"unknown recipe {name!r}; `hmn_nb recipes` lists them (for example {', '.join(near)})")
     return apply_changes(replace(RECIPES[name or 'digits-ipc1-cpu'].config, recipe=name), **changes)
-
-# %% ../nbs/12_recipes.ipynb #987c5751
-SETS = {'digits': (10, (1, 32, 32), 1297), 'svhn': (10, (3, 32, 32), 73257), 'cifar10': (10, (3, 32, 32), 50000),
-        'cifar100': (100, (3, 32, 32), 50000), 'tinyimagenet': (200, (3, 64, 64), 100000)}   # classes, image shape, training images
-
-# %% ../nbs/12_recipes.ipynb #f079dca6
-def _sgd_steps(ev:EvalConfig, n:int) -> int:
-    "SGD steps of one evaluation of `n` images: `runs` networks of its schedule, each once more at half length when it checks convergence."
-    one = ev.steps or ev.epochs * math.ceil(n / ev.batch_size)
-    return round(ev.runs * one * (1.5 if ev.converge else 1))
-
-# %% ../nbs/12_recipes.ipynb #86eac24c
-def _images_per_class(r:Recipe) -> tuple:
-    "(condensed, kept): images per class a run of `r` condenses, and keeps after pruning."
-    c, (K, shape, _) = r.config, SETS[r.dataset]
-    if c.method != 'hmn': return c.ipc, c.ipc
-    lay = replace(hmn_layout(r.dataset, shape, c.ipc), **c.layout)
-    G = lambda ipc: gipc_for_budget(lay, budget_floats(ipc, K, shape), K, shape[0])
-    return G(c.ipc * (1 + c.prune.over_budget)), G(c.ipc) if c.prune.active else G(c.ipc * (1 + c.prune.over_budget))
-
-# %% ../nbs/12_recipes.ipynb #1b931ec8
-def recipe_work(r:Recipe, # a recipe
-               ) -> dict:
-    "What a run of `r` computes, in units no device sets: matching, class-matches, network, warm-start, evaluation, AUM and β steps; images."
-    c, K = r.config, SETS[r.dataset][0]
-    (G, kept), m, p = _images_per_class(r), c.match, c.prune
-    search = p.active and p.strategy == 'double-end' and p.beta is None
-    return dict(images=K * G, images_kept=K * kept, matching_steps=m.iters * m.inner, class_matches=m.iters * m.inner * K,
-                network_steps=m.iters * (m.inner - 1) * m.net_steps, warm_start_steps=m.warm_start if c.method == 'hmn' else 0,
-                evaluation_steps=_sgd_steps(c.eval, K * kept), aum_steps=_sgd_steps(aum_training(p, c.eval, 0), K * G) if p.active else 0,
-                beta_steps=len(p.grid) * _sgd_steps(beta_training(p, c.eval), K * kept) if search else 0)

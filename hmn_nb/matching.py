@@ -95,25 +95,46 @@ def _match_check(self:MatchConfig) -> MatchConfig:
 
 MatchConfig.check = _match_check
 
+# %% ../nbs/08_matching.ipynb #ae02f813
+def _to_device(ts:dict, # name -> CPU tensor
+               device:torch.device, # where they are used
+               force:bool=False, # pack and unpack even on a CPU (for the test)
+              ) -> dict:
+    "The tensors of `ts` on `device` in one copy: packed as bytes (widest types first, so every view is aligned), pinned, non-blocking."
+    if device.type == 'cpu' and not force: return ts
+    keys = sorted(ts, key=lambda k: -ts[k].element_size())
+    flat = [ts[k].contiguous().view(-1).view(torch.uint8) for k in keys]
+    buf = torch.cat(flat)
+    if device.type == 'cuda': buf = buf.pin_memory()
+    buf, out, o = buf.to(device, non_blocking=True), {}, 0
+    for k, f in zip(keys, flat):
+        out[k] = buf[o:o + len(f)].view(ts[k].dtype).view(ts[k].shape); o += len(f)
+    return out
+
+# %% ../nbs/08_matching.ipynb #4d22f8d9
+def _draws(model:SyntheticSet, sampler:ClassSampler, c:int, cfg:MatchConfig, dsa:DSA, g:torch.Generator, gs=None) -> dict:
+    "Every random number of class c's match, on the CPU, in the loop's order: real indices, synthetic subset, augmentation."
+    d = dict(real=sampler.indices(c, cfg.batch_real), syn=torch.randperm(model.images_per_class, generator=gs or g)[:cfg.batch_syn])
+    return {**d, **{'dsa.' + k: v for k, v in dsa.sample(1, sampler.x.shape[-2:], g).items()}}
+
 # %% ../nbs/08_matching.ipynb #f4e0dcd8
 def _class_batches(model:SyntheticSet, sampler:ClassSampler, c:int, cfg:MatchConfig, dsa:DSA, g:torch.Generator, gs=None) -> tuple:
     "(x_r, y_r, x_s, y_s) of class c: `cfg.batch_real` real images and up to `cfg.batch_syn` of its synthetic ones (drawn from `gs` when given), one augmentation for both."
-    xr = sampler(c, cfg.batch_real)
-    i = torch.randperm(model.images_per_class, generator=gs or g)[:cfg.batch_syn].to(model.device)
-    xs = model(torch.full_like(i, c), i)
-    xr, xs = dsa.siamese(xr, xs, generator=g)
+    d = _to_device(_draws(model, sampler, c, cfg, dsa, g, gs), model.device)
+    p = {k[4:]: v for k, v in d.items() if k.startswith('dsa.')}
+    xr, xs = dsa.apply(sampler.x[d['real']], p), dsa.apply(model(torch.full_like(d['syn'], c), d['syn']), p)
     return xr, torch.full((len(xr),), c, device=model.device), xs, torch.full((len(xs),), c, device=model.device)
 
 # %% ../nbs/08_matching.ipynb #d30eb539
 def _eager_term(net:ConvNet, cfg:MatchConfig):
     "term(xr, yr, xs, ys, targets) -> L_c = Σ_l d(∇_θl CE(x_r), ∇_θl CE(x_s)) by autograd, back-propagated into `targets` (`compiled_term`'s eager twin)."
     params = matched_params(net, cfg.fc)
-    def term(xr, yr, xs, ys, targets) -> float:
+    def term(xr, yr, xs, ys, targets) -> torch.Tensor:
         with autocast(cfg.precision, xr.device):
             gr = [t.detach() for t in torch.autograd.grad(F.cross_entropy(net(xr), yr), params)]
             gs = torch.autograd.grad(F.cross_entropy(net(xs), ys), params, create_graph=True)
         l_c = sum(layer_distance(a, b, cfg.metric) for a, b in zip(gr, gs))
-        torch.autograd.backward(l_c, inputs=targets); return l_c.item()
+        torch.autograd.backward(l_c, inputs=targets); return l_c.detach()
     return term
 
 # %% ../nbs/08_matching.ipynb #9f90c4f5
@@ -127,14 +148,15 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
                gs:torch.Generator|None=None, # draws the synthetic subsets instead of `g` (`MatchConfig.own_subsets`)
               ) -> float:
     "L = Σ_c L_c, L_c = Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): back-propagate each L_c into `model`; return L / K."
-    term, targets, total = (compiled_term if cfg.compile else _eager_term)(net, cfg), list(model.parameters()), 0.0
+    term, targets = (compiled_term if cfg.compile else _eager_term)(net, cfg), list(model.parameters())
+    total = torch.zeros((), dtype=torch.float64, device=model.device)        # summed in float64, read once a step
     for c in range(model.num_classes):
         loss = term(*_class_batches(model, sampler, c, cfg, dsa, g, gs), targets)
-        total += loss
+        total += loss.double()
         if opt is not None:                      # IDC: the next class is matched with the updated set
-            if not math.isfinite(loss): return loss                    # the caller reports it; nothing was stepped
+            if not math.isfinite(loss.item()): return loss.item()      # the caller reports it; nothing was stepped
             opt.step(); opt.zero_grad(set_to_none=True)
-    return total / model.num_classes
+    return total.item() / model.num_classes
 
 # %% ../nbs/08_matching.ipynb #d2e33745
 def _grad_fns(template:ConvNet, dev:torch.device, metric:str, bf16:bool) -> tuple:
@@ -183,10 +205,10 @@ def compiled_term(net:ConvNet, # the matching network of this step; only its wei
                  ):
     "term(xr, yr, xs, ys, targets) -> one class's matching loss, back-propagated into `targets`, by compiled functions."
     (real, syn, _), (w, rest) = _compiled(net, cfg), _weights(net, cfg.fc)
-    def term(xr, yr, xs, ys, targets) -> float:
+    def term(xr, yr, xs, ys, targets) -> torch.Tensor:
         dxs, loss = _first_call(syn, xs.detach(), w, rest, _first_call(real, w, rest, xr, yr), ys)
         torch.autograd.backward(xs, dxs, inputs=targets)
-        return loss.item()
+        return loss.detach()
     return term
 
 # %% ../nbs/08_matching.ipynb #a257dc0d

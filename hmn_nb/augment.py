@@ -147,6 +147,19 @@ def _cutout_apply(x:torch.Tensor, c:torch.Tensor, cw:int, ch:int) -> torch.Tenso
     iny = (ys >= c[:, 1:] - ch // 2) & (ys < c[:, 1:] - ch // 2 + ch)    # (N, H)
     return x * (~(iny[:, :, None] & inx[:, None, :]))[:, None].to(x.dtype)
 
+# %% ../nbs/04_augment.ipynb #e9709e4d
+def _gather_sample(x:torch.Tensor, grid:torch.Tensor) -> torch.Tensor:
+    "`grid_sample(x, grid)` (bilinear, zeros outside, align_corners=False) as Σ over the 4 neighbours of w·x[flat index], by a 1-D gather."
+    N, C, H, W = x.shape
+    ix, iy = ((grid[..., 0] + 1) * W - 1) / 2, ((grid[..., 1] + 1) * H - 1) / 2     # (N, H', W') source coordinates
+    base = (torch.arange(N * C, device=x.device) * H * W).view(N, C, 1, 1)
+    out, flat, x0, y0 = 0, x.reshape(-1), ix.floor(), iy.floor()
+    for xx, yy in ((x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)):
+        w = (1 - (ix - xx).abs()) * (1 - (iy - yy).abs()) * ((xx >= 0) & (xx < W) & (yy >= 0) & (yy < H))
+        i = base + (yy.clamp(0, H - 1) * W + xx.clamp(0, W - 1)).long()[:, None]
+        out = out + flat.gather(0, i.reshape(-1)).view(i.shape) * w[:, None]
+    return out
+
 # %% ../nbs/04_augment.ipynb #bbcde900
 def dsa_apply(self:DSA, # the augmentation
               x:torch.Tensor, # normalised images (N, C, H, W)
@@ -159,7 +172,8 @@ def dsa_apply(self:DSA, # the augmentation
     theta = _affine(p, N, H, W, x.device)
     if theta is not None:
         grid = F.affine_grid(theta.to(x.dtype), (N, C, H, W), align_corners=False)
-        x = F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+        x = (_gather_sample(x, grid) if torch.are_deterministic_algorithms_enabled() else
+             F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False))
     if 'cutout' in p: x = _cutout_apply(x, p['cutout'], int(W * self.cutout + 0.5), int(H * self.cutout + 0.5))
     return x
 

@@ -10,7 +10,7 @@ import torch
 
 # %% auto #0
 __all__ = ['get_device', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite', 'atomic_write',
-           'atomic_save', 'write_json']
+           'atomic_save', 'write_json', 'set_deterministic']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -137,3 +137,11 @@ def write_json(obj, # plain data
     "Write JSON atomically (temporary file, then rename); refuses NaN and infinity, which JSON cannot hold."
     text = json.dumps(obj, indent=2, allow_nan=False) + '\n'
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+# %% ../nbs/00_base.ipynb #7ca3faa9
+def set_deterministic(on:bool, # deterministic algorithms for the whole process, or back to torch's defaults
+                     ):
+    "Torch's deterministic algorithms, cuDNN's deterministic convolutions without benchmarking, and a fixed cuBLAS workspace."
+    if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')      # read when cuBLAS starts
+    torch.use_deterministic_algorithms(on)
+    torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = on, False

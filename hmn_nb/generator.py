@@ -15,7 +15,7 @@ from .data import ImageData, sample_per_class
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0
-__all__ = ['PixelRange', 'SyntheticSet', 'HMN', 'PixelSet', 'warm_targets', 'warm_start']
+__all__ = ['PixelRange', 'SyntheticSet', 'upsample', 'Up2', 'HMN', 'PixelSet', 'warm_targets', 'warm_start']
 
 # %% ../nbs/07_generator.ipynb #04176945
 class PixelRange(nn.Module):
@@ -60,12 +60,28 @@ def _storage(self:SyntheticSet) -> int:
 
 SyntheticSet.storage_floats = _storage
 
+# %% ../nbs/07_generator.ipynb #03df409c
+def upsample(x:torch.Tensor, # feature maps (N, C, H, W)
+             f:int=2, # the factor, even
+            ) -> torch.Tensor:
+    "Bilinear upsampling by `f` (align_corners=False); in the deterministic mode as a fixed-kernel transposed convolution."
+    if not torch.are_deterministic_algorithms_enabled(): return F.interpolate(x, scale_factor=f, mode='bilinear', align_corners=False)
+    k1 = (1 - (torch.arange(2 * f, dtype=x.dtype, device=x.device) - f + 0.5).abs() / f).clamp_min(0)
+    k, (H, W), o = (k1[:, None] * k1[None, :]).expand(x.shape[1], 1, 2 * f, 2 * f), x.shape[-2:], 3 * f // 2
+    y = F.conv_transpose2d(F.pad(x, (1, 1, 1, 1), mode='replicate'), k, stride=f, groups=x.shape[1])
+    return y[..., o:o + f * H, o:o + f * W]
+
+# %% ../nbs/07_generator.ipynb #d0202a7d
+class Up2(nn.Module):
+    "`upsample` by 2, as a layer of the decoder."
+    def forward(self, x): return upsample(x, 2)
+
 # %% ../nbs/07_generator.ipynb #7b724ffd
 def _decoder(cfg:HMNConfig, channels:int) -> nn.Sequential:
     "D: conv3x3 -> ReLU, `up_stages` x (bilinear x2 -> conv3x3 -> ReLU), conv3x3 to the image channels."
     layers = [nn.Conv2d(cfg.decoder_in, cfg.hidden, 3, padding=1), nn.ReLU()]
     for _ in range(cfg.up_stages):
-        layers += [nn.Upsample(scale_factor=2, mode='bilinear', align_corners=False),
+        layers += [Up2(),
                    nn.Conv2d(cfg.hidden, cfg.hidden, 3, padding=1), nn.ReLU()]
     return nn.Sequential(*layers, nn.Conv2d(cfg.hidden, channels, 3, padding=1))
 
@@ -109,6 +125,15 @@ def _class_features(self:HMN) -> torch.Tensor:
 
 HMN.class_features = _class_features
 
+# %% ../nbs/07_generator.ipynb #de7eabf7
+def _to_size(h:torch.Tensor, size:tuple) -> torch.Tensor:
+    "The decoder's output at the image's size: bilinear (by `upsample` in the deterministic mode, by an even factor)."
+    if not torch.are_deterministic_algorithms_enabled(): return F.interpolate(h, size=size, mode='bilinear', align_corners=False)
+    if tuple(h.shape[-2:]) == tuple(size): return h
+    f = size[0] // h.shape[-2]
+    if f % 2 == 0 and tuple(f * s for s in h.shape[-2:]) == tuple(size): return upsample(h, f)
+    raise ValueError(f"the deterministic mode upsamples by an even factor, not {tuple(h.shape[-2:])} to {tuple(size)}")
+
 # %% ../nbs/07_generator.ipynb #aa196a36
 def _hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
                 i:torch.Tensor, # index of each image within its class (n,)
@@ -117,7 +142,7 @@ def _hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
     G = self.images_per_class            # index_select, not [c]: its backward sums a class's images in a fixed order
     z = torch.cat([self.class_features().index_select(0, c), self.m_class.index_select(0, c),
                    self.m_instance.flatten(0, 1).index_select(0, c * G + i)], dim=1)   # (n, cF+cC+cI, s, s)
-    h = F.interpolate(self.decoder(z), size=self.shape[1:], mode='bilinear', align_corners=False)
+    h = _to_size(self.decoder(z), self.shape[1:])
     return self.out(h)
 
 HMN.forward = _hmn_forward

@@ -40,7 +40,7 @@ FLAGS = {  # option dest -> RunConfig settings it sets
     'beta': ['prune.beta'], 'aum_epochs': ['prune.aum_epochs'], 'eval_runs': ['eval.runs'], 'eval_steps': ['eval.steps'],
     'eval_epochs': ['eval.epochs'], 'eval_test_size': ['eval.test_size'], 'eval_arch': ['eval.arch'], 'eval_compile': ['eval.compile'], 'seed': ['seed'], 'device': ['device'],
     'compile': ['match.compile'], 'class_step': ['match.class_step'], 'net_cutmix': ['match.net_cutmix'], 'precision': ['match.precision', 'eval.precision'],
-    'instance_channels': ['layout.instance_channels'], 'equal_training': ['prune.equal_training']}
+    'instance_channels': ['layout.instance_channels'], 'equal_training': ['prune.equal_training'], 'deterministic': ['deterministic']}
 
 # %% ../nbs/13a_options.ipynb #576ab2fe
 EVAL_FLAGS = {k: [f'eval.{k}'] for k in ('runs', 'steps', 'epochs', 'test_size', 'seed', 'precision', 'compile')}   # `evaluate`'s own names
@@ -150,6 +150,7 @@ def _run_args(p, out:bool=True):
     g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 where the CPU or GPU computes it natively")
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
+        g.add_argument('--deterministic', action='store_true', default=None, help="torch's deterministic algorithms and their equivalents: the same bits on a GPU, run after run (result.json records it)")
         g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
     g.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars or stage messages')
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
 import hmn_nb
-from .base import get_device, describe_device, tf32_in_use, atomic_write
+from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
@@ -46,6 +46,7 @@ class RunConfig:
     layout:dict = field(default_factory=dict)   # HMN: changes to `hmn_layout`'s layout, e.g. {'instance_channels': 1}
     seed:int = 0                  # the one seed of the run
     device:str = 'auto'           # auto (CUDA when available), cpu, cuda, cuda:N or mps
+    deterministic:bool = False    # torch's deterministic algorithms and their equivalents (`set_deterministic`), for this run
     recipe:str|None = None        # the named recipe it started from
     overrides:dict = field(default_factory=dict)   # settings changed from the recipe, as given
 
@@ -304,6 +305,16 @@ def _as_run(cfg:RunConfig, device:torch.device) -> RunConfig:
     return replace(cfg, match=replace(cfg.match, precision=resolve_precision(cfg.match.precision, device)),
                    eval=replace(cfg.eval, precision=resolve_precision(cfg.eval.precision, device)))
 
+# %% ../nbs/11_pipeline.ipynb #6a511ce2
+@contextmanager
+def _determinism(on:bool):
+    "The deterministic mode for the duration of a run that asks for it, then the process's mode as it was."
+    was = torch.are_deterministic_algorithms_enabled()
+    if on: set_deterministic(True)
+    try: yield
+    finally:
+        if on and not was: set_deterministic(False)
+
 # %% ../nbs/11_pipeline.ipynb #d79aad1d
 def run(cfg:RunConfig, # the whole run
         out=None, # folder for the files (condensed set, pictures, checkpoint, result.json); None: write nothing
@@ -315,10 +326,11 @@ def run(cfg:RunConfig, # the whole run
     "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
     cfg, device = cfg.check(), get_device(cfg.device)                # both checked before any folder is made
     cfg = _as_run(cfg, device)
-    if out is None: return _run(cfg, device, None, progress, argv, data)
+    if out is None:
+        with _determinism(cfg.deterministic): return _run(cfg, device, None, progress, argv, data)
     top = _first_new(out)
     try:
-        with output_lock(output_folder(out)) as o:
+        with output_lock(output_folder(out)) as o, _determinism(cfg.deterministic):
             claim_output(o, fresh, cfg.method)
             return _run(cfg, device, o, progress, argv, data)
     except BaseException:                             # failed before writing anything: leave the file system as found

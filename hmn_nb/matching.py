@@ -13,6 +13,7 @@ from .nets import ConvNet, autocast, check_precision, resolve_precision
 from .augment import DSA, MATCH_STRATEGY
 from .evaluate import cutmix
 from .generator import SyntheticSet, HMN
+from .distributed import world, my_classes, all_sum_
 
 # %% auto #0
 __all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_step', 'compiled_term', 'train_net_real',
@@ -147,15 +148,19 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
                opt=None, # when given, step it after every class's term (IDC's loop); else the caller steps once
                gs:torch.Generator|None=None, # draws the synthetic subsets instead of `g` (`MatchConfig.own_subsets`)
               ) -> float:
-    "L = Σ_c L_c, L_c = Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): back-propagate each L_c into `model`; return L / K."
+    "L = Σ_c L_c, L_c = Σ_l d(∇_θl CE(θ; B_c^real), ∇_θl CE(θ; B_c^syn)): back-propagate each L_c into `model`; return L / K (each rank its classes, summed)."
     term, targets = (compiled_term if cfg.compile else _eager_term)(net, cfg), list(model.parameters())
     total = torch.zeros((), dtype=torch.float64, device=model.device)        # summed in float64, read once a step
+    if opt is not None and world() > 1: raise ValueError("the per-class optimiser step (class_step) cannot be split over processes; run it in one")
+    mine = set(my_classes(model.num_classes))
     for c in range(model.num_classes):
+        if c not in mine: _draws(model, sampler, c, cfg, dsa, g, gs); continue    # another rank's class: its draws, not its work
         loss = term(*_class_batches(model, sampler, c, cfg, dsa, g, gs), targets)
         total += loss.double()
         if opt is not None:                      # IDC: the next class is matched with the updated set
             if not math.isfinite(loss.item()): return loss.item()      # the caller reports it; nothing was stepped
             opt.step(); opt.zero_grad(set_to_none=True)
+    all_sum_([p.grad for p in targets] + [total])                        # many processes: Σ over ranks of their classes
     return total.item() / model.num_classes
 
 # %% ../nbs/08_matching.ipynb #d2e33745

@@ -15,6 +15,7 @@ from .nets import ConvNet, resolve_precision
 from .augment import DSA
 from .generator import SyntheticSet, HMN, warm_start
 from .matching import MatchConfig, match_step, train_net_real, make_optimizer
+from .distributed import rank
 
 # %% auto #0
 __all__ = ['save_checkpoint', 'load_checkpoint', 'side_draws', 'condense']
@@ -201,7 +202,8 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
             if step < cfg.inner - 1: train_net_real(net, net_opt, data, cfg, dsa, g, gm)
         check_finite(f'the set after network {it + 1}', *model.parameters(), hint=_diverged_hint(checkpoint, saved))
         if checkpoint is not None and ((it + 1) % cfg.checkpoint_every == 0 or it + 1 == cfg.iters):
-            save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp, _spent(before, warm, t)); saved = it + 1
+            if rank() == 0: save_checkpoint(checkpoint, model, opt, g, it + 1, losses, fp, _spent(before, warm, t))   # one writer
+            saved = it + 1
         if callback is not None: callback(it + 1, losses)
     if times is not None: _report_times(times, _spent(before, warm, t), before, start)
     return losses

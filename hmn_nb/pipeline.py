@@ -4,11 +4,12 @@
 
 # %% ../nbs/11_pipeline.ipynb #668e1982
 from __future__ import annotations
-import math, os, shutil, time
+import contextlib, math, os, shutil, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
+import torch.distributed as dist
 import hmn_nb
 from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic
 from .data import ImageData, show_grid
@@ -22,6 +23,7 @@ from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
 from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
+from .distributed import setup, rank, world
 
 # %% auto #0
 __all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'device_memory',
@@ -270,7 +272,7 @@ def _final_evaluation(model:SyntheticSet, data:ImageData, cfg:RunConfig, device:
     return evaluate(x, y, data, cfg.eval, device, progress=progress)
 
 # %% ../nbs/11_pipeline.ipynb #0d33a9e1
-def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
+def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:list|None, data:ImageData|None, ck:Path|None=None) -> RunResult:
     "`run` once its output folder is claimed: the five steps, each timed, each set saved as soon as it exists."
     clock = _Clock()
     with clock('load'): data = _load(cfg, device, progress, data)
@@ -278,7 +280,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
     model = build_container(cfg, data)                                                  # 1. the container, (1 + p) IPC
     over = model.storage_floats() > budget
-    with clock('condense'): losses, match = condense_stage(cfg, model, data, budget, out and out/'checkpoint.pt', progress, clock.stages)   # 2.
+    with clock('condense'): losses, match = condense_stage(cfg, model, data, budget, ck or (out and out/'checkpoint.pt'), progress, clock.stages)   # 2.
     info = _info(cfg, budget, losses, match, _held_out(cfg, model, budget), argv)
     if over: _keep(out, 'condensed-over.pt', model, data, info)
     if cfg.prune.active and over: say(progress, "AUM scoring and pruning")
@@ -315,6 +317,26 @@ def _determinism(on:bool):
     finally:
         if on and not was: set_deterministic(False)
 
+# %% ../nbs/11_pipeline.ipynb #b2a29e5e
+def _agree(err:str|None):
+    "Every rank learns every rank's refusal, and all raise the first one (ValueError), so none is left waiting; nothing in one process."
+    if world() == 1: return
+    errs = [None] * world(); dist.all_gather_object(errs, err)
+    if first := next((e for e in errs if e), None): raise ValueError(first)
+
+# %% ../nbs/11_pipeline.ipynb #720e88d9
+def _run_ranks(cfg:RunConfig, device:torch.device, out, fresh:bool, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
+    "`run` in a job of many processes: rank 0 alone claims `out` and writes there; every rank computes, resuming from rank 0's checkpoint."
+    with contextlib.ExitStack() as stack:
+        o, err = None, None
+        if rank() == 0 and out is not None:
+            try: o = stack.enter_context(output_lock(output_folder(out))); claim_output(o, fresh, cfg.method)
+            except (ValueError, OSError) as e: err = str(e)
+        _agree(err)                                                 # a refused folder ends every rank alike
+        ck = Path(out).expanduser().absolute()/'checkpoint.pt' if out is not None else None
+        stack.enter_context(_determinism(cfg.deterministic))
+        return _run(cfg, device, o, progress and rank() == 0, argv, data, ck)
+
 # %% ../nbs/11_pipeline.ipynb #d79aad1d
 def run(cfg:RunConfig, # the whole run
         out=None, # folder for the files (condensed set, pictures, checkpoint, result.json); None: write nothing
@@ -326,6 +348,7 @@ def run(cfg:RunConfig, # the whole run
     "Condense, prune and evaluate as `cfg` says (the algorithm box above); return what was measured."
     cfg, device = cfg.check(), get_device(cfg.device)                # both checked before any folder is made
     cfg = _as_run(cfg, device)
+    if setup(device) > 1: return _run_ranks(cfg, device, out, fresh, progress, argv, data)   # under torchrun
     if out is None:
         with _determinism(cfg.deterministic): return _run(cfg, device, None, progress, argv, data)
     top = _first_new(out)

@@ -10,7 +10,7 @@ import torch
 
 # %% auto #0
 __all__ = ['get_device', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite', 'atomic_write',
-           'atomic_save', 'write_json', 'set_deterministic']
+           'atomic_save', 'write_json', 'device_memory', 'set_deterministic']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -137,6 +137,13 @@ def write_json(obj, # plain data
     "Write JSON atomically (temporary file, then rename); refuses NaN and infinity, which JSON cannot hold."
     text = json.dumps(obj, indent=2, allow_nan=False) + '\n'
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+# %% ../nbs/00_base.ipynb #8850dfa2
+def device_memory(device:torch.device, # where a run will compute
+                 ) -> float:
+    "GB of memory `device` has in all: the GPU's, or the machine's physical memory for a CPU."
+    if device.type == 'cuda': return torch.cuda.get_device_properties(device).total_memory / 1e9
+    return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9
 
 # %% ../nbs/00_base.ipynb #7ca3faa9
 def set_deterministic(on:bool, # deterministic algorithms for the whole process, or back to torch's defaults

@@ -9,7 +9,7 @@ import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['world', 'rank', 'setup', 'my_classes', 'all_sum_']
+__all__ = ['world', 'rank', 'setup', 'my_classes', 'all_sum_', 'agree']
 
 # %% ../nbs/00a_distributed.ipynb #70bb76db
 def world() -> int:
@@ -46,3 +46,11 @@ def all_sum_(ts:list, # tensors to sum over the ranks, in place (gradients, a lo
     dist.all_reduce(flat, op=dist.ReduceOp.SUM)
     o = 0
     for t in ts: t.copy_(flat[o:o + t.numel()].view(t.shape)); o += t.numel()
+
+# %% ../nbs/00a_distributed.ipynb #e52b2fec
+def agree(err:str|None, # this rank's refusal (one line), or None
+         ):
+    "Every rank learns every rank's refusal, and all raise the first one (ValueError), so none is left waiting; nothing in one process."
+    if world() == 1: return
+    errs = [None] * world(); dist.all_gather_object(errs, err)
+    if first := next((e for e in errs if e), None): raise ValueError(first)

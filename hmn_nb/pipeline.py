@@ -4,14 +4,13 @@
 
 # %% ../nbs/11_pipeline.ipynb #668e1982
 from __future__ import annotations
-import contextlib, math, os, shutil, time
+import contextlib, math, shutil, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
-import torch.distributed as dist
 import hmn_nb
-from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic
+from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
@@ -23,11 +22,11 @@ from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
 from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
-from .distributed import setup, rank, world
+from .distributed import setup, rank, agree
 
 # %% auto #0
-__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'device_memory',
-           'check_memory', 'say', 'condense_stage', 'save_figures', 'run']
+__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'check_memory',
+           'say', 'condense_stage', 'save_figures', 'run']
 
 # %% ../nbs/11_pipeline.ipynb #7bc88d7d
 METHODS = ('hmn', 'dc', 'random')
@@ -129,13 +128,6 @@ def memory_estimate(cfg:RunConfig, # the run
     parts = dict(data=gb * (n_train + n_test), fit_copy=gb * fit, matching_step=step, generated=gb * classes * G, eval_step=0.1 * P / 3072)
     run_gb = parts['data'] + max(parts['fit_copy'] + step, parts['generated'] + parts['eval_step'])
     return dict(load=(n_train + n_test) * P * (2 + 4) / 1e9, run=run_gb, **parts)
-
-# %% ../nbs/11_pipeline.ipynb #8850dfa2
-def device_memory(device:torch.device, # where a run will compute
-                 ) -> float:
-    "GB of memory `device` has in all: the GPU's, or the machine's physical memory for a CPU."
-    if device.type == 'cuda': return torch.cuda.get_device_properties(device).total_memory / 1e9
-    return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9
 
 # %% ../nbs/11_pipeline.ipynb #e4a03fb0
 def check_memory(cfg:RunConfig, # the run
@@ -317,13 +309,6 @@ def _determinism(on:bool):
     finally:
         if on and not was: set_deterministic(False)
 
-# %% ../nbs/11_pipeline.ipynb #b2a29e5e
-def _agree(err:str|None):
-    "Every rank learns every rank's refusal, and all raise the first one (ValueError), so none is left waiting; nothing in one process."
-    if world() == 1: return
-    errs = [None] * world(); dist.all_gather_object(errs, err)
-    if first := next((e for e in errs if e), None): raise ValueError(first)
-
 # %% ../nbs/11_pipeline.ipynb #720e88d9
 def _run_ranks(cfg:RunConfig, device:torch.device, out, fresh:bool, progress:bool, argv:list|None, data:ImageData|None) -> RunResult:
     "`run` in a job of many processes: rank 0 alone claims `out` and writes there; every rank computes, resuming from rank 0's checkpoint."
@@ -332,7 +317,7 @@ def _run_ranks(cfg:RunConfig, device:torch.device, out, fresh:bool, progress:boo
         if rank() == 0 and out is not None:
             try: o = stack.enter_context(output_lock(output_folder(out))); claim_output(o, fresh, cfg.method)
             except (ValueError, OSError) as e: err = str(e)
-        _agree(err)                                                 # a refused folder ends every rank alike
+        agree(err)                                                  # a refused folder ends every rank alike
         ck = Path(out).expanduser().absolute()/'checkpoint.pt' if out is not None else None
         stack.enter_context(_determinism(cfg.deterministic))
         return _run(cfg, device, o, progress and rank() == 0, argv, data, ck)

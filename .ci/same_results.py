@@ -3,7 +3,7 @@ import json, sys, torch
 from pathlib import Path
 SKIP = {'seconds', 'condense_seconds', 'eval_seconds', 'at', 'argv', 'stages', 'aum_seconds', 'version', 'times'}   # clocks and the command line
 
-ADDED = {'own_subsets', 'tf32', 'deterministic'}   # settings and records added later: at their defaults (False, None) they change nothing
+ADDED = {'own_subsets', 'tf32', 'deterministic', 'processes'}   # settings and records added later: at their defaults (False, None) they change nothing
 
 def clean(o):
     "`o` without the fields that differ between two sittings of the same computation (JSON text inside, e.g. a fingerprint, read)."

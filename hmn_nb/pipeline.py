@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
+import torch.distributed as dist
 import hmn_nb
 from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory
 from .data import ImageData, show_grid
@@ -22,7 +23,7 @@ from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
 from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
-from .distributed import setup, rank, agree
+from .distributed import setup, rank, world, agree
 
 # %% auto #0
 __all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'check_memory',
@@ -235,7 +236,8 @@ def _provenance(cfg:RunConfig, clock:_Clock, device:torch.device, argv:list|None
     "The `RunResult` fields that say how the run was made and where: times, settings, seed, data, version, hardware."
     return dict(stages=clock.stages, seconds=clock.total(), condense_seconds=clock.stages['condense'], config=cfg.to_dict(),
                 seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
-                threads=torch.get_num_threads(), hardware=describe_device(device), tf32=tf32_in_use(device))
+                threads=torch.get_num_threads(), hardware=describe_device(device), tf32=tf32_in_use(device),
+                processes=f"{world()} ranks, {dist.get_backend()}" if world() > 1 else None)
 
 # %% ../nbs/11_pipeline.ipynb #8fe3dd04
 def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, model:SyntheticSet, match:MatchConfig, losses:list,

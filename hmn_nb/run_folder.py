@@ -32,6 +32,7 @@ class RunResult:
     threads:int|None = None       # torch's CPU threads: results agree to the bit only at the same count
     hardware:str|None = None      # what ran it, in words (`describe_device`)
     tf32:bool|None = None         # on CUDA: float32 convolutions may have run as TF32 (`tf32_in_use`); None elsewhere
+    processes:str|None = None     # under torchrun: 'N ranks, backend' (None: one process)
     converged:bool|None = None    # the evaluation moved by less than `eval.converge_tol` over its second half (None: not checked)
     before_pruning:dict|None = None   # pruned after the run (`prune_saved`): the numbers it had before
     extra:dict = field(default_factory=dict, repr=False)   # fields of a result.json this version does not know, kept as they were

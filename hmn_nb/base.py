@@ -20,12 +20,18 @@ def _device_problem(dev:torch.device, spec:str) -> str|None:
     if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count(): return f"device {spec!r} asked for, but only {torch.cuda.device_count()} CUDA device(s) exist"
     if dev.type == 'mps' and not torch.backends.mps.is_available(): return "device 'mps' asked for, but MPS is not available here: use --device cpu (or auto)"
 
+# %% ../nbs/00_base.ipynb #412b19c4
+def _local(dev:torch.device) -> torch.device:
+    "Under `torchrun`, a CUDA device without an index is this process's GPU: cuda:LOCAL_RANK."
+    if dev.type != 'cuda' or dev.index is not None or 'LOCAL_RANK' not in os.environ: return dev
+    return torch.device('cuda', int(os.environ['LOCAL_RANK']))
+
 # %% ../nbs/00_base.ipynb #088d95cc
-def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda', 'cuda:1', 'mps'
+def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda' (under torchrun: cuda:LOCAL_RANK), 'cuda:1', 'mps'
               ) -> torch.device:
     "The `torch.device` for `spec`, checking that it exists."
-    if spec == 'auto': return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    try: dev = torch.device(spec)
+    if spec == 'auto': return _local(torch.device('cuda' if torch.cuda.is_available() else 'cpu'))
+    try: dev = _local(torch.device(spec))
     except (RuntimeError, TypeError): raise ValueError(f"unknown device {spec!r}: use auto, cpu, cuda, cuda:N or mps") from None
     if problem := _device_problem(dev, spec): raise ValueError(problem)
     return dev

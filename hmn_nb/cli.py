@@ -4,9 +4,10 @@
 
 # %% ../nbs/14_cli.ipynb #420523c5
 from __future__ import annotations
-import argparse, errno, json, logging, os, sys
+import argparse, errno, json, logging, os, signal, sys
 from pathlib import Path
 import hmn_nb
+import torch.distributed as dist
 from .base import tune_allocator
 from .condensed import load_condensed, export_images
 from .prune import PruneConfig
@@ -17,7 +18,7 @@ from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
 
 # %% auto #0
 __all__ = ['condense_config', 'condense', 'prune_command', 'evaluate_command', 'export_command', 'recipe_row', 'recipes_command',
-           'main']
+           'Stopped', 'main']
 
 # %% ../nbs/14_cli.ipynb #2de73ae7
 def _only(given:dict, *sections) -> list:
@@ -192,6 +193,9 @@ def _error_line(e:Exception) -> tuple:
     "(one line saying what went wrong and what to do, exit status) for an exception that ends a command."
     if isinstance(e, OSError) and e.filename is not None: return _file_error_line(e), 2
     if isinstance(e, (ValueError, OSError)): return f"error: {_first_line(e)}", 2
+    if isinstance(e, dist.DistError) or (isinstance(e, RuntimeError) and '/gloo/' in str(e)):   # a collective lost a rank
+        why = _first_line(e).split('] ')[-1].split('. ')[0][:100]            # gloo: '[.../pair.cc:545] Read error ...: Connection reset by peer. ...'
+        return f"error: another process of the job ended ({why}); run the same command again to resume", 1
     if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and 'memory' in str(e).lower()):
         return (f"error: out of memory ({_first_line(e)[:120]}); use a smaller --ipc, --width or --size, fewer --eval-runs, "
                 f"or a machine with more memory"), 2
@@ -209,14 +213,27 @@ def _failed(command:str, e:Exception) -> int:
     if os.environ.get('HMN_NB_TRACEBACK'): raise e
     return status
 
+# %% ../nbs/14_cli.ipynb #0f0de7e8
+class Stopped(KeyboardInterrupt):
+    "SIGTERM arrived: a scheduler asks the job to stop, or torchrun does because another rank ended."
+
+def _stop(signum, frame): raise Stopped()
+
+# %% ../nbs/14_cli.ipynb #7503bf4c
+def _one_process(command:str):
+    "Refuse `prune`, `evaluate` and `export` under torchrun: only `condense` spreads its work over ranks."
+    if command in ('prune', 'evaluate', 'export') and int(os.environ.get('WORLD_SIZE', '1')) > 1:
+        raise ValueError(f"{command} runs in one process (under torchrun only condense spreads its work): run `hmn_nb {command}` without torchrun")
+
 # %% ../nbs/14_cli.ipynb #b255634b
 def _call(args) -> int:
     "Run the command `args` names and print its line; whatever ends it ends it with one line on stderr. Return the exit status."
-    try: print(_COMMANDS[args.command](args), flush=True)
+    try: _one_process(args.command); print(_COMMANDS[args.command](args), flush=True)
     except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1
-    except KeyboardInterrupt:
-        print(f"hmn_nb {args.command}: interrupted; run the same command again to resume", file=sys.stderr); return 130
+    except KeyboardInterrupt as e:                                    # Ctrl-C, or SIGTERM (`Stopped`)
+        how = 'interrupted' if not isinstance(e, Stopped) else 'stopped by SIGTERM' + (' (torchrun stops every rank when one ends)' if int(os.environ.get('WORLD_SIZE', '1')) > 1 else '')
+        print(f"hmn_nb {args.command}: {how}; run the same command again to resume", file=sys.stderr); return 143 if isinstance(e, Stopped) else 130
     except Exception as e: return _failed(args.command, e)
     return 0
 
@@ -228,6 +245,7 @@ def main(argv:list|None=None, # the arguments (None: the command line's)
     args = build_parser().parse_args(argv)
     args.argv = argv
     if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_base
+    signal.signal(signal.SIGTERM, _stop)                                # stopped, not killed: one line, as for Ctrl-C
     logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)   # a CUDA build compiling on a CPU: 'No CUDA runtime is found'
     return _call(args)
 

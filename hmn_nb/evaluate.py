@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
 from .base import check_finite
+from .distributed import spread, gather
 from .data import ImageData, sample_per_class
 from .nets import ARCHS, make_arch, autocast, check_precision, resolve_precision
 from .augment import DSA, eval_strategy, parse_strategy
@@ -243,17 +244,18 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
     device = torch.device(device) if device is not None else data.device
     cfg = replace(cfg, precision=resolve_precision(cfg.precision, device))          # what runs, never 'auto'
     xt, yt = (t.to(device) for t in test_split(data, cfg))
-    t0, accs, half = time.time(), [], [] if cfg.converge else None
-    runs = master_bar(range(cfg.runs)) if progress else range(cfg.runs)
-    for r, seed in zip(runs, run_seeds(cfg.seed, cfg.runs)):
-        x, y = (t.to(device) for t in draw(r))
-        for c, into in ((cfg, accs), (cfg.half(), half)) if cfg.converge else ((cfg, accs),):   # the half: same seed, same set
-            net = train_net(make_net(data, c, seed, device), x, y, c, seed, pbar=runs if progress else None,
+    t0, seeds, done = time.time(), run_seeds(cfg.seed, cfg.runs), {}
+    runs = master_bar(spread(cfg.runs)) if progress else spread(cfg.runs)        # under torchrun: run r on rank r mod R
+    for r in runs:
+        x, y = (t.to(device) for t in draw(r)); done[r] = [len(x)]
+        for c in (cfg, cfg.half()) if cfg.converge else (cfg,):                   # the half: same seed, same set
+            net = train_net(make_net(data, c, seeds[r], device), x, y, c, seeds[r], pbar=runs if progress else None,
                             label=f'{label} run {r + 1}/{cfg.runs}' + (' (half schedule)' if c is not cfg else ''))
-            into.append(test_accuracy(net, xt, yt, precision=cfg.precision))
-        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {accs[-1]:.2f}%" + (f" (half: {half[-1]:.2f}%)" if half else ''))
-    return EvalResult(accs, asdict(cfg), len(x), len(x) / data.num_classes, len(xt), time.time() - t0,
-                      str(device), extra or {}, half)
+            done[r].append(test_accuracy(net, xt, yt, precision=cfg.precision))
+        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {done[r][1]:.2f}%" + (f" (half: {done[r][2]:.2f}%)" if cfg.converge else ''))
+    *_, (n, *_) = got = list(gather(done).values())                                 # every rank's runs, in order
+    return EvalResult([g[1] for g in got], asdict(cfg), n, n / data.num_classes, len(xt), time.time() - t0,
+                      str(device), extra or {}, [g[2] for g in got] if cfg.converge else None)
 
 # %% ../nbs/05_evaluate.ipynb #7eb02234
 def at_resolution(x:torch.Tensor, # images (N, C, H, W)

@@ -40,6 +40,10 @@ class SyntheticSet:
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
+    def shared_parameters(self) -> list:
+        "The parameters more than one class's images depend on (all, unless the container says otherwise)."
+        return list(self.parameters())
+
 # %% ../nbs/07_generator.ipynb #0c428063
 def _generate(self:SyntheticSet, c:int|None=None, batch:int=1024) -> tuple:
     "All images (and labels) of class `c`, or of every class, decoded `batch` at a time into one tensor."
@@ -160,6 +164,13 @@ def _hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each c
 
 HMN.keep = _hmn_keep
 
+# %% ../nbs/07_generator.ipynb #25ec3cf4
+def _hmn_shared(self:HMN) -> list:
+    "The parameters every class's images depend on: m_D and the decoder (each other one has a row per class, touched by that class alone)."
+    return [self.m_dataset, *self.decoder.parameters()]
+
+HMN.shared_parameters = _hmn_shared
+
 # %% ../nbs/07_generator.ipynb #e01391de
 def _hmn_extend(self:HMN, extra:int, # instance memories to add to every class
                 seed:int, # draws the new memories, N(0, 1)
@@ -198,6 +209,7 @@ class PixelSet(SyntheticSet, nn.Module):
     images_per_class = property(lambda self: self.images.shape[1], doc="n, the images of each class")
     shape = property(lambda self: tuple(self.images.shape[2:]), doc="(C, H, W)")
     def forward(self, c, i): return self.images.flatten(0, 1).index_select(0, c * self.images.shape[1] + i)   # as HMN: a fixed order
+    def shared_parameters(self) -> list: return []      # every image is its own class's pixels
 
 # %% ../nbs/07_generator.ipynb #5246545e
 def _pixels_keep(self:PixelSet, idx) -> PixelSet:

@@ -138,6 +138,12 @@ def _eager_term(net:ConvNet, cfg:MatchConfig):
         torch.autograd.backward(l_c, inputs=targets); return l_c.detach()
     return term
 
+# %% ../nbs/08_matching.ipynb #c518bdf5
+def _into(sums:list, params:list):
+    "sums += each param's gradient (float64), and the gradient cleared: one class's part of the shared gradients."
+    for s, p in zip(sums, params):
+        if p.grad is not None: s += p.grad; p.grad = None
+
 # %% ../nbs/08_matching.ipynb #9f90c4f5
 def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulated here
                net:ConvNet, # the matching network
@@ -152,15 +158,18 @@ def match_step(model:SyntheticSet, # the synthetic set, its gradients accumulate
     term, targets = (compiled_term if cfg.compile else _eager_term)(net, cfg), list(model.parameters())
     total = torch.zeros((), dtype=torch.float64, device=model.device)        # summed in float64, read once a step
     if opt is not None and world() > 1: raise ValueError("the per-class optimiser step (class_step) cannot be split over processes; run it in one")
-    mine = set(my_classes(model.num_classes))
+    mine, shared = set(my_classes(model.num_classes)), (model.shared_parameters() if opt is None else [])
+    sums = [torch.zeros_like(p, dtype=torch.float64) for p in shared]       # Σ_c of the shared gradients, exact in any order
     for c in range(model.num_classes):
         if c not in mine: _draws(model, sampler, c, cfg, dsa, g, gs); continue    # another rank's class: its draws, not its work
         loss = term(*_class_batches(model, sampler, c, cfg, dsa, g, gs), targets)
-        total += loss.double()
+        total += loss.double(); _into(sums, shared)
         if opt is not None:                      # IDC: the next class is matched with the updated set
             if not math.isfinite(loss.item()): return loss.item()      # the caller reports it; nothing was stepped
             opt.step(); opt.zero_grad(set_to_none=True)
-    all_sum_([p.grad for p in targets] + [total])                        # many processes: Σ over ranks of their classes
+    own = [p.grad for p in targets if all(p is not q for q in shared)]   # one row per class: each row from one class
+    all_sum_(own + sums + [total])                                       # many processes: Σ over ranks of their classes
+    for p, s in zip(shared, sums): p.grad = s.to(p.dtype)
     return total.item() / model.num_classes
 
 # %% ../nbs/08_matching.ipynb #d2e33745

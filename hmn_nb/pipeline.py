@@ -23,7 +23,7 @@ from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
 from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
-from .distributed import setup, rank, world, agree
+from .distributed import setup, rank, world, agree, my_classes
 
 # %% auto #0
 __all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'check_memory',
@@ -270,7 +270,7 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     "`run` once its output folder is claimed: the five steps, each timed, each set saved as soon as it exists."
     clock = _Clock()
     with clock('load'): data = _load(cfg, device, progress, data)
-    check_memory(cfg, data, device)                                                     # refused here, not hours later
+    check_memory(cfg, data, device); my_classes(data.num_classes)                      # refused here, not hours later
     budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
     model = build_container(cfg, data)                                                  # 1. the container, (1 + p) IPC
     over = model.storage_floats() > budget

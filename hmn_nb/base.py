@@ -4,13 +4,13 @@
 
 # %% ../nbs/00_base.ipynb #28713545
 from __future__ import annotations
-import ctypes, errno, json, os, platform, shutil, tempfile
+import ctypes, errno, json, os, pickle, platform, shutil, tempfile, zipfile
 from pathlib import Path
 import torch
 
 # %% auto #0
 __all__ = ['get_device', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite', 'atomic_write',
-           'atomic_save', 'write_json', 'device_memory', 'set_deterministic']
+           'atomic_save', 'unreadable', 'write_json', 'device_memory', 'set_deterministic']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -135,6 +135,15 @@ def atomic_save(obj, # what to save (tensors and plain data)
                ):
     "`torch.save` `obj` to `path` atomically."
     atomic_write(path, lambda tmp: torch.save(obj, tmp))
+
+# %% ../nbs/00_base.ipynb #7c49b65f
+def unreadable(path, # the file `torch.load(path, weights_only=True)` refused
+               e:Exception, # what it raised
+              ) -> str:
+    "Why the file could not be read, in words that never suggest loading it unsafely."
+    if not zipfile.is_zipfile(path): return "it is not a torch file: damaged, cut short, or of another format"
+    if isinstance(e, pickle.UnpicklingError): return "it holds objects other than tensors, numbers and strings, and hmn_nb never runs code from a file"
+    return f"it is damaged ({type(e).__name__})"
 
 # %% ../nbs/00_base.ipynb #5b32159c
 def write_json(obj, # plain data

@@ -4,7 +4,8 @@
 
 # %% ../nbs/14_cli.ipynb #420523c5
 from __future__ import annotations
-import argparse, errno, json, logging, os, signal, sys
+import argparse, contextlib, errno, io, json, logging, os, signal, sys, textwrap, time
+import fastprogress.fastprogress as fp
 from pathlib import Path
 import hmn_nb
 import torch.distributed as dist
@@ -115,7 +116,7 @@ def _evaluate_one(args, changes:dict, arch:str|None, f:Path, where:Path) -> str:
 # %% ../nbs/14_cli.ipynb #ba41f6a2
 def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
                     ) -> str:
-    "`hmn_nb evaluate DIR_OR_FILE [--arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
+    "`hmn_nb evaluate DIR_OR_FILE [--eval-arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
     changes = section_of(settings_given(args, EVAL_FLAGS), 'eval')
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')
@@ -143,10 +144,11 @@ def recipe_row(r, # a `Recipe`
     "One recipe as a row: its name, settings in short, cost and measurement."
     c = r.config
     ev = f"{c.eval.steps} steps" if c.eval.steps else f"{c.eval.epochs} epochs"
-    pr = f"{c.prune.over_budget:.0%} over, {c.prune.strategy}" if c.prune.active else 'at budget'
+    pr = f"+{c.prune.over_budget:.0%}, {c.prune.strategy}" if c.prune.active else 'at budget'
+    time = (f"{r.minutes:,.0f} min" if r.minutes < 120 else f"{r.minutes / 60:,.0f} h") + f" {'CPU' if r.scale == 'cpu' else 'T4'}{'' if r.measured else ' (model)'}"
     return dict(name=r.name, dataset=r.dataset, ipc=r.ipc, scale=r.scale, matching=f"{c.match.iters} x {c.match.inner}",
-                evaluation=f"{c.eval.runs} net{'s' if c.eval.runs > 1 else ''} x {ev}" + (f", {c.eval.test_size} test" if c.eval.test_size else ''),
-                pruning=pr, cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r), memory_gb=_memory(r))
+                evaluation=f"{c.eval.runs} x {ev}", pruning=pr, time=time,
+                minutes=round(r.minutes, 1), cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r), memory_gb=_memory(r), config=c.to_dict())
 
 # %% ../nbs/14_cli.ipynb #4a6ebbef
 def _work_line(row:dict) -> str:
@@ -157,23 +159,31 @@ def _work_line(row:dict) -> str:
             f"memory: {m['load']} GB at load, {m['run']} GB at the peak")
 
 # %% ../nbs/14_cli.ipynb #39d5ada9
-def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', 'cost')) -> str:
-    "`recipe_row`s as a text table, a row's measured result on a line under it."
+def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', 'time')) -> str:
+    "`recipe_row`s as a text table, one line each; `hmn_nb recipes NAME` gives the rest."
     w = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in cols[:-1]}
-    lines = ['  '.join(k.ljust(w.get(k, 0)) for k in cols)]
-    for r in rows:
-        lines.append('  '.join(str(r[k]).ljust(w.get(k, 0)) for k in cols))
-        if r['measured'] != 'not run': lines.append(' ' * (w['name'] + 2) + f"measured: {r['measured']}")
-        if 'work' in r: lines.append(' ' * (w['name'] + 2) + _work_line(r))
-    return '\n'.join(lines)
+    lines = ['  '.join(k.ljust(w.get(k, 0)) for k in cols)] + ['  '.join(str(r[k]).ljust(w.get(k, 0)) for k in cols).rstrip() for r in rows]
+    return '\n'.join(lines + ["matching: networks x steps; evaluation: networks x schedule; time: measured on 2 CPU cores, or the",
+                               "cost model's estimate (model). hmn_nb recipes NAME: a recipe's cost, result, work and memory."])
+
+# %% ../nbs/14_cli.ipynb #cb5e9a5c
+def _details(row:dict, width:int=100) -> str:
+    "One recipe, field by field, wrapped to `width` columns."
+    w = _work_line(row).split('; memory: ')
+    test = row['config']['eval']['test_size']
+    fields = dict(matching=f"{row['matching']} (networks x steps)", evaluation=f"{row['evaluation']} (networks x schedule), tested on "
+                  + (f"{test:,} test images" if test else 'all test images'), pruning=row['pruning'], cost=row['cost'],
+                  measured=row['measured'], work=w[0].removeprefix('work: '), memory=w[1], settings=f"hmn_nb recipes {row['name']} --json")
+    return '\n'.join([row['name']] + [textwrap.fill(v, width, initial_indent=f"  {k:11s}", subsequent_indent=' ' * 13) for k, v in fields.items()])
 
 # %% ../nbs/14_cli.ipynb #de30786d
 def recipes_command(args, # parsed `hmn_nb recipes` arguments
                    ) -> str:
-    "`hmn_nb recipes [PATTERN]`: the table (or JSON) of matching recipes."
+    "`hmn_nb recipes [PATTERN]`: the table of matching recipes, one recipe in full when PATTERN names it, or their full rows as JSON."
     rows = [recipe_row(r) for n, r in RECIPES.items() if args.pattern in n]
     if not rows: raise ValueError(f"no recipe name contains {args.pattern!r}; try cifar10, ipc10 or cpu")
-    return json.dumps(rows, indent=2) if args.json else _table(rows)
+    if args.json: return json.dumps(rows, indent=2)
+    return _details(rows[0]) if args.pattern in RECIPES else _table(rows)
 
 # %% ../nbs/14_cli.ipynb #054cb4f5
 def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0]
@@ -237,13 +247,34 @@ def _call(args) -> int:
     except Exception as e: return _failed(args.command, e)
     return 0
 
+# %% ../nbs/14_cli.ipynb #7d098f08
+def _parse(argv:list):
+    "The parsed arguments; an unknown option is refused by the subcommand it was given to, which names its own help."
+    p = build_parser()
+    args, extra = p.parse_known_args(argv)
+    if extra: next(a for a in p._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+# %% ../nbs/14_cli.ipynb #dbf14734
+def _plain_progress(every:float=30):
+    "For a log file or a pipe: progress bars print a plain line at most every `every` seconds, and at their end, instead of redrawing one."
+    if getattr(fp.ConsoleProgressBar, 'plain', False): return            # once a process
+    last, init = {}, fp.ConsoleProgressBar.__init__
+    def quiet_init(self, *a, **kw):
+        with contextlib.redirect_stdout(io.StringIO()): init(self, *a, **kw)        # its probe of the terminal prints '\r'
+    def on_update(self, val, text):
+        if time.time() - last.get(id(self), 0) >= every or (self.total and val >= self.total):
+            last[id(self)] = time.time(); print(f"{self.prefix} {text}".strip(), flush=True)
+    fp.ConsoleProgressBar.__init__, fp.ConsoleProgressBar.on_update, fp.ConsoleProgressBar.plain, fp.printing = quiet_init, on_update, True, lambda: False
+
 # %% ../nbs/14_cli.ipynb #5dbb9bdb
 def main(argv:list|None=None, # the arguments (None: the command line's)
         ) -> int:
     "The `hmn_nb` console script; returns the exit status."
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser().parse_args(argv)
-    args.argv = argv
+    if not argv: build_parser().print_help(); return 0                  # bare `hmn_nb`: what it can do
+    args = _parse(argv); args.argv = argv
+    if not sys.stdout.isatty() and not fp.IN_NOTEBOOK: _plain_progress()   # a log or a pipe: lines, not redrawn bars
     if os.environ.get('HMN_NB_MALLOC', 'tuned') != 'default': tune_allocator()     # the process is ours: see 00_base
     signal.signal(signal.SIGTERM, _stop)                                # stopped, not killed: one line, as for Ctrl-C
     logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)   # a CUDA build compiling on a CPU: 'No CUDA runtime is found'

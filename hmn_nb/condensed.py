@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import TensorDataset
 from PIL import Image
 import hmn_nb
-from .base import atomic_save, check_finite
+from .base import atomic_save, check_finite, unreadable
 from .data import ImageData, denormalize
 from .memory import HMNConfig
 from .generator import SyntheticSet, HMN, PixelSet
@@ -115,8 +115,7 @@ def _read_condensed(path) -> dict:
     try: obj = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise FileNotFoundError(f"no condensed file at {path}") from None
     except Exception as e:
-        raise ValueError(f"{path} is not a readable hmn_nb condensed file: it is damaged or was written by "
-                         f"something else ({type(e).__name__}: {(str(e).splitlines() or ['empty file'])[0][:200]})") from None
+        raise ValueError(f"{path} is not a readable hmn_nb condensed file: {unreadable(path, e)}") from None
     if not isinstance(obj, dict) or obj.get('format') != FORMAT: raise ValueError(f"{path} is not a hmn_nb condensed file (no '{FORMAT}' format tag)")
     return obj
 

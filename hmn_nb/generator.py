@@ -40,9 +40,7 @@ class SyntheticSet:
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
-    def shared_parameters(self) -> list:
-        "The parameters more than one class's images depend on (all, unless the container says otherwise)."
-        return list(self.parameters())
+    def shared_parameters(self) -> list: return list(self.parameters())   # what several classes' images depend on: all, unless said otherwise
 
 # %% ../nbs/07_generator.ipynb #0c428063
 def _generate(self:SyntheticSet, c:int|None=None, batch:int=1024) -> tuple:

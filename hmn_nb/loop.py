@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import torch
 from fastprogress.fastprogress import progress_bar
-from .base import atomic_save, check_finite, Diverged
+from .base import atomic_save, check_finite, unreadable, Diverged
 from .data import ImageData, ClassSampler
 from .nets import ConvNet, resolve_precision
 from .augment import DSA
@@ -56,7 +56,7 @@ def _fields_ok(ck:dict, saved) -> bool:
 def _load_ck(path) -> dict:
     "The checkpoint file at `path`, read without running code from it; refused unless it is a hmn_nb checkpoint."
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f"checkpoint {path} cannot be read ({type(e).__name__}); delete it to start over") from None
+    except Exception as e: raise ValueError(f"checkpoint {path} cannot be read: {unreadable(path, e)}; delete it to start over") from None
     if not isinstance(ck, dict) or ck.get('kind') != 'hmn_nb.checkpoint': raise ValueError(f"{path} is not a hmn_nb checkpoint; delete it or choose another output folder")
     return ck
 

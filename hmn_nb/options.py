@@ -4,7 +4,7 @@
 
 # %% ../nbs/13a_options.ipynb #98ae7163
 from __future__ import annotations
-import argparse
+import argparse, shutil, textwrap
 import hmn_nb
 from .datasets import DATASETS
 from .nets import ARCHS, PRECISIONS
@@ -49,8 +49,10 @@ EVAL_FLAGS = {k: [f'eval.{k}'] for k in ('runs', 'steps', 'epochs', 'test_size',
 def settings_given(args, # parsed arguments
               flags:dict=FLAGS, # option dest -> the settings it sets
              ) -> dict:
-    "{'section.setting': value} of every option given."
-    return {s: v for k, v in vars(args).items() if k in flags and v is not None for s in flags[k]}
+    "{'section.setting': value} of every option given; --eval-steps with --eval-epochs refused (in every command)."
+    given = {s: v for k, v in vars(args).items() if k in flags and v is not None for s in flags[k]}
+    if given.get('eval.steps') and given.get('eval.epochs'): raise ValueError("give --eval-steps or --eval-epochs, not both")
+    return given
 
 # %% ../nbs/13a_options.ipynb #81a80027
 def section_of(settings:dict, # {'section.setting': value}, as `settings_given` returns
@@ -125,15 +127,15 @@ def _archs(s:str) -> list:
 
 # %% ../nbs/13a_options.ipynb #245e19a4
 def _arch_arg(g, add, prefix:str):
-    "`--eval-arch NAME` for condense (one network); `--arch A,B` for evaluate (one evaluation each)."
+    "`--eval-arch NAME` for condense and prune (one network); `--eval-arch A,B` (old spelling `--arch`) for evaluate (one evaluation each)."
     if prefix: add('arch', choices=ARCHS, help='the network trained (default: convnet)')
-    else: g.add_argument('--arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
+    else: add('arch', type=_archs, metavar='NAME[,NAME...]', help=f"networks to evaluate with, one evaluation each: {', '.join(ARCHS)} (default: the recorded one)")
 
 # %% ../nbs/13a_options.ipynb #f9b1b21e
 def _eval_args(p, prefix:str='eval-'):
-    "Evaluation options (`--eval-runs` for condense, `--runs` for evaluate)."
+    "Evaluation options, `--eval-runs` ... in every command; with `prefix=''` (evaluate) stored unprefixed, the old spellings (`--runs`, ...) kept as aliases."
     g, dest = p.add_argument_group('evaluation'), prefix.replace('-', '_')
-    add = lambda name, **kw: g.add_argument(f'--{prefix}{name}', dest=dest + name.replace('-', '_'), **kw)
+    add = lambda name, **kw: g.add_argument(f'--eval-{name}', *([] if prefix else [f'--{name}']), dest=dest + name.replace('-', '_'), **kw)   # evaluate: the old spelling too
     add('runs', type=_number(int, 1, 1000), help='networks trained (default: 5)')
     add('steps', type=_number(int, 1), help='SGD steps per network (short jobs)')
     add('epochs', type=_number(int, 1), help='epochs per network instead of steps (paper: 1000)')
@@ -147,7 +149,7 @@ def _run_args(p, out:bool=True):
     g = p.add_argument_group('run')
     g.add_argument('--seed', type=_number(int, 0, 2**63 - 1), help='the one seed of everything random (default: 0)')
     g.add_argument('--device', help='auto (CUDA when available; default), cpu, cuda, cuda:N or mps')
-    g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: fp32 (default), bf16, or auto: bf16 where the CPU or GPU computes it natively")
+    g.add_argument('--precision', choices=PRECISIONS, help="the networks' arithmetic: auto (default: bf16 where the CPU or GPU computes it natively, else fp32), fp32 or bf16")
     if out:
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
         g.add_argument('--deterministic', action='store_true', default=None, help="torch's deterministic algorithms and their equivalents: the same bits on a GPU, run after run (result.json records it)")
@@ -161,9 +163,9 @@ _EXAMPLES = {
   hmn_nb condense --recipe cifar10-ipc1-cpu --root data/cifar10     CIFAR-10: 17 min on 2 cores with native bf16, 1 h without
   hmn_nb condense --recipe cifar10-ipc10-gpu-short --download --root data   at most about 28 min on a T4""",
     'evaluate': """examples:
-  hmn_nb evaluate runs/digits --runs 10                 ten networks instead of five, same schedule
-  hmn_nb evaluate runs/c10/condensed.pt --epochs 300    a longer schedule
-  hmn_nb evaluate runs/c10 --arch resnet18,vgg16 --runs 3   other networks (cross-architecture)""",
+  hmn_nb evaluate runs/digits --eval-runs 10                 ten networks instead of five, same schedule
+  hmn_nb evaluate runs/c10/condensed.pt --eval-epochs 300    a longer schedule
+  hmn_nb evaluate runs/c10 --eval-arch resnet18,vgg16 --eval-runs 3   other networks (cross-architecture)""",
     'export': """examples:
   hmn_nb export runs/digits --to digits-png             then torchvision.datasets.ImageFolder('digits-png')""",
     'prune': """examples:
@@ -175,16 +177,19 @@ _EXAMPLES = {
 
 # %% ../nbs/13a_options.ipynb #6ca85319
 def _command(sub, name:str, help:str, description:str):
-    "A sub-command parser with its examples after the options."
-    return sub.add_parser(name, help=help, description=description, epilog=_EXAMPLES[name],
+    "A sub-command parser: its description wrapped to the terminal (100 columns at most), its examples after the options."
+    width = min(shutil.get_terminal_size().columns, 100) - 2
+    return sub.add_parser(name, help=help, description=textwrap.fill(description, width), epilog=_EXAMPLES[name],
                           formatter_class=argparse.RawDescriptionHelpFormatter)
 
 # %% ../nbs/13a_options.ipynb #cb18033e
 def _condense_parser(sub):
     "`hmn_nb condense`: data, budget and method, matching, pruning, evaluation and run options."
     c = _command(sub, 'condense', 'condense a data set, prune, evaluate; write DIR/result.json',
-                 'Condense a data set to a storage budget of IPC images per class (HMN: 10 % over it, then pruned back by '
-                 'AUM), evaluate the result by training fresh ConvNets on it, and write the condensed set, result.json and pictures.')
+                 'Condense a data set to a storage budget of IPC images per class (HMN: at the budget, or --over-budget '
+                 'and pruned back by AUM), evaluate the result by training fresh ConvNets on it, and write the condensed set, '
+                 'result.json and pictures. An option left out takes the value of --recipe, or without one that of the '
+                 "README's digits job (hmn_nb recipes digits-ipc1-cpu).")
     _data_args(c); _method_args(c); _prune_args(c); _eval_args(c); _run_args(c)
 
 # %% ../nbs/13a_options.ipynb #4951753b
@@ -201,7 +206,9 @@ def _evaluate_parser(sub):
     "`hmn_nb evaluate DIR_OR_FILE`: the evaluation options without a prefix, and where the data set is now."
     e = _command(sub, 'evaluate', 'evaluate a condensed set again; add the numbers to its result.json',
                  'Train fresh networks on a condensed set again, with the recorded evaluation settings or changed ones, '
-                 'and append the accuracies to the evaluations in result.json (earlier numbers are never changed).')
+                 'and append the accuracies to the evaluations in result.json (earlier numbers are never changed). '
+                 'The options are named as in condense and prune; the old spellings --runs, --steps, --epochs, --test-size, '
+                 '--compile and --arch are accepted for one more release.')
     e.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
     _eval_args(e, prefix=''); e.add_argument('--root', help='where the data set is, if not where it was')
     _run_args(e, out=False)

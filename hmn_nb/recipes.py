@@ -24,6 +24,7 @@ class Recipe:
     config:RunConfig              # the settings (root left to the user)
     cost:str                      # expected wall time and hardware
     measured:str|None = None      # what a run of it gave here, with the command's hardware and time; None: not run
+    minutes:float|None = None     # expected minutes on the scale's reference device (2 CPU cores for cpu, a T4 else): measured, or the model's
 
 # %% ../nbs/12_recipes.ipynb #717c57fd
 SETS = {'digits': (10, (1, 32, 32), 1297, 500), 'svhn': (10, (3, 32, 32), 73257, 26032), 'cifar10': (10, (3, 32, 32), 50000, 10000),
@@ -187,7 +188,8 @@ def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     name = f"{dataset}-ipc{ipc}-{scale}"
     cfg = replace(_config(dataset, ipc, s), recipe=name)
     m = _CPU[dataset, ipc].measured if scale == 'cpu' else None
-    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale, cfg), m and f"{m[1]}, {m[0]:,} s")
+    minutes = m[0] / 60 if m else run_minutes(cfg, UNIT_COSTS['cpu' if scale == 'cpu' else 'T4'])
+    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale, cfg), m and f"{m[1]}, {m[0]:,} s", minutes)
 
 # %% ../nbs/12_recipes.ipynb #5d872509
 RECIPES = {r.name: r for r in (_recipe(d, i, s) for d in ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet')

@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_base.ipynb #28713545
 from __future__ import annotations
-import ctypes, errno, json, os, pickle, platform, shutil, tempfile, zipfile
+import ctypes, errno, functools, json, os, pickle, platform, shutil, subprocess, tempfile, zipfile
 from pathlib import Path
 import torch
+import hmn_nb
 
 # %% auto #0
-__all__ = ['get_device', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite', 'atomic_write',
-           'atomic_save', 'unreadable', 'write_json', 'device_memory', 'set_deterministic']
+__all__ = ['get_device', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite',
+           'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory', 'set_deterministic']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -43,6 +44,17 @@ def _cpu_model() -> str:
     model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor() or platform.machine())
     simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if f' {s}' in info), None)
     return f"{model}{f' ({simd})' if simd else ''}"
+
+# %% ../nbs/00_base.ipynb #15507db6
+@functools.cache
+def code_version() -> str:
+    "The code that runs: hmn_nb's version, plus the git commit ('+g<sha>', '.dirty' with uncommitted changes) when it runs from a checkout."
+    src = Path(hmn_nb.__file__).resolve().parent.parent
+    if not (src/'.git').exists(): return hmn_nb.__version__                 # an installed package: its version names it
+    git = lambda *a: subprocess.run(['git', '-C', str(src), *a], capture_output=True, text=True, timeout=10).stdout.strip()
+    try: sha, dirty = git('rev-parse', '--short=12', 'HEAD'), git('status', '--porcelain', '--untracked-files=no')
+    except (OSError, subprocess.TimeoutExpired): return hmn_nb.__version__
+    return f"{hmn_nb.__version__}+g{sha}{'.dirty' if dirty else ''}" if sha else hmn_nb.__version__
 
 # %% ../nbs/00_base.ipynb #e2414397
 def describe_device(device:torch.device, # the device a result was computed on

@@ -10,7 +10,7 @@ from pathlib import Path
 import hmn_nb
 import torch.distributed as dist
 from .base import tune_allocator
-from .condensed import load_condensed, export_images
+from .condensed import load_condensed, export_set
 from .prune import PruneConfig
 from .pipeline import RunConfig, run
 from .recipes import RECIPES, apply_changes, recipe_config, recipe_work, run_memory
@@ -126,11 +126,11 @@ def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
 # %% ../nbs/14_cli.ipynb #c9b96b96
 def export_command(args, # parsed `hmn_nb export` arguments
                   ) -> str:
-    "`hmn_nb export DIR_OR_FILE --to FOLDER`: write the images as class folders of PNG files."
+    "`hmn_nb export DIR_OR_FILE --to FOLDER [--format png|pt|npz]`: write the images as PNG class folders, or as one file of tensors."
     f, _, _ = read_run(args.path)
     c = load_condensed(f)
-    out = export_images(c, args.to)
-    return f"{c.meta['num_classes'] * c.meta['images_per_class']:,} images in {c.meta['num_classes']} class folders -> {out}"
+    out, n = export_set(c, args.to, args.format), f"{c.meta['num_classes'] * c.meta['images_per_class']:,} images"
+    return f"{n} in {c.meta['num_classes']} class folders -> {out}" if args.format == 'png' else f"{n} as {args.format} -> {out/('condensed.' + args.format)}"
 
 # %% ../nbs/14_cli.ipynb #c59fd1e8
 def _memory(r) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, math, os, re, shutil, tempfile
 from dataclasses import asdict
 from pathlib import Path
+import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 from PIL import Image
@@ -17,7 +18,8 @@ from .memory import HMNConfig
 from .generator import SyntheticSet, HMN, PixelSet
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'save_condensed', 'Condensed', 'load_condensed', 'export_images']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'save_condensed', 'Condensed', 'load_condensed', 'export_images', 'tensor_record',
+           'export_set']
 
 # %% ../nbs/07a_condensed.ipynb #35025644
 FORMAT = 'hmn_nb.condensed'     # the tag every condensed file carries
@@ -159,20 +161,61 @@ def _new_folder(folder) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     return folder
 
-# %% ../nbs/07a_condensed.ipynb #8805d987
-def export_images(cond:Condensed, # a loaded condensed set
-                  folder, # a new (or empty) folder to create
-                 ) -> Path:
-    "Write every image as a lossless PNG to `folder/<label>_<class>/<n>.png`, readable by `ImageFolder`."
-    folder, (x, y), classes, tmp = _new_folder(folder), cond.pixels(), cond.meta['classes'], None
-    px = (x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()       # (N, H, W, C)
-    names = [_folder_name(c, n, len(str(len(classes) - 1))) for c, n in enumerate(classes)]
-    try:                                   # written beside it, then renamed: a failed export leaves nothing behind
-        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.'))
-        _write_pngs(tmp, px, y.tolist(), names, cond.meta)
-        if folder.exists(): folder.rmdir()
+# %% ../nbs/07a_condensed.ipynb #4e89a3d6
+def _publish(folder, # a new (or empty) folder
+             write, # write(tmp): fills a temporary folder beside it
+            ) -> Path:
+    "Create `folder` whole or not at all: filled as a temporary folder beside it, then renamed (a failed export leaves nothing)."
+    folder, tmp = _new_folder(folder), None
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.')); write(tmp)
+        if folder.exists(): folder.rmdir()                                   # an empty folder given: replaced
         os.replace(tmp, folder)
     except OSError as e: raise (OSError(e.errno, e.strerror, str(folder)) if e.errno else e) from None   # named as given
     finally:
         if tmp is not None and tmp.exists(): shutil.rmtree(tmp)
     return folder
+
+# %% ../nbs/07a_condensed.ipynb #8805d987
+def export_images(cond:Condensed, # a loaded condensed set
+                  folder, # a new (or empty) folder to create
+                 ) -> Path:
+    "Write every image as a lossless PNG to `folder/<label>_<class>/<n>.png`, readable by `ImageFolder`."
+    (x, y), classes = cond.pixels(), cond.meta['classes']
+    px = (x * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()       # (N, H, W, C); one channel: grayscale PNGs
+    names = [_folder_name(c, n, len(str(len(classes) - 1))) for c, n in enumerate(classes)]
+    return _publish(folder, lambda tmp: _write_pngs(tmp, px, y.tolist(), names, cond.meta))
+
+# %% ../nbs/07a_condensed.ipynb #c61e5cdd
+def tensor_record(cond:Condensed, # a loaded condensed set
+                 ) -> dict:
+    "The set as plain tensors, strings and numbers: normalised images, pixels in [0, 1], labels, mean, std, class names, provenance."
+    (x, y), (px, _), m = cond.images(), cond.pixels(), cond.meta
+    return dict(images=x.float().cpu(), pixels=px.float().cpu(), labels=y.long().cpu(), mean=torch.tensor(m['mean'], dtype=torch.float32),
+                std=torch.tensor(m['std'], dtype=torch.float32), classes=[str(c) for c in m['classes']], dataset=str(m.get('dataset')),
+                kind=str(m.get('kind')), source=json.dumps(m.get('info') or {}, default=str))
+
+# %% ../nbs/07a_condensed.ipynb #2f78df2e
+def _export_readme(r:dict, fmt:str) -> str:
+    "What an exported folder holds, and how to use it without hmn_nb."
+    n, k = len(r['labels']), len(r['classes'])
+    load = "torch.load('condensed.pt', weights_only=True)" if fmt == 'pt' else "numpy.load('condensed.npz')   # arrays; torch.from_numpy for tensors"
+    return (f"# {r['dataset']}, condensed by hmn_nb ({r['kind']}): {n:,} images, {n // k:,} per class, shape {tuple(r['images'].shape[1:])}\n\n"
+            f"    d = {load}\n    x, y = d['images'], d['labels']     # normalised with d['mean'], d['std']; int64 labels 0..{k - 1}\n\n"
+            "- `pixels`: the same images in [0, 1], to normalise with another tool's statistics; `classes`: the names, by label.\n"
+            "- `source`: JSON of what the set was saved with (budget, seed, settings).\n"
+            f"- {n // k:,} images per class: an HMN decodes more images than its budget's IPC, so a tool that assumes IPC images\n"
+            "  per class (DD-Ranking's `compute_metrics`) must be given the labels (`hard_labels=y`).\n")
+
+# %% ../nbs/07a_condensed.ipynb #4c892f36
+def export_set(cond:Condensed, # a loaded condensed set
+               folder, # a new (or empty) folder to create
+               format:str='png', # png: class folders of PNGs; pt: torch tensors; npz: numpy arrays
+              ) -> Path:
+    "Write the set to `folder`: PNG class folders (`export_images`), or one file of tensors (`tensor_record`) with a README."
+    if format == 'png': return export_images(cond, folder)
+    if format not in ('pt', 'npz'): raise ValueError(f"unknown export format {format!r}: use png, pt or npz")
+    r = tensor_record(cond)
+    save = (lambda t: torch.save(r, t/'condensed.pt')) if format == 'pt' else \
+           (lambda t: np.savez(t/'condensed.npz', **{k: v.numpy() if torch.is_tensor(v) else np.array(v) for k, v in r.items()}))
+    return _publish(folder, lambda t: (save(t), (t/'README.md').write_text(_export_readme(r, format))))

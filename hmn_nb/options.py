@@ -167,7 +167,8 @@ _EXAMPLES = {
   hmn_nb evaluate runs/c10/condensed.pt --eval-epochs 300    a longer schedule
   hmn_nb evaluate runs/c10 --eval-arch resnet18,vgg16 --eval-runs 3   other networks (cross-architecture)""",
     'export': """examples:
-  hmn_nb export runs/digits --to digits-png             then torchvision.datasets.ImageFolder('digits-png')""",
+  hmn_nb export runs/digits --to digits-png             then torchvision.datasets.ImageFolder('digits-png')
+  hmn_nb export runs/digits --to digits-pt --format pt  then torch.load('digits-pt/condensed.pt', weights_only=True)""",
     'prune': """examples:
   hmn_nb condense --out runs/over --prune none && hmn_nb prune runs/over --beta 0.2""",
     'recipes': """examples:
@@ -216,11 +217,13 @@ def _evaluate_parser(sub):
 # %% ../nbs/13a_options.ipynb #90c681b4
 def _export_parser(sub):
     "`hmn_nb export DIR_OR_FILE --to FOLDER`."
-    x = _command(sub, 'export', 'write a condensed set as class folders of PNG images',
-                 'Write every image of a condensed set as a lossless PNG, one folder per class, readable by '
-                 'torchvision.datasets.ImageFolder with the same labels.')
+    x = _command(sub, 'export', 'write a condensed set as PNG class folders, or as tensors (pt, npz)',
+                 'Write every image of a condensed set for use without hmn_nb: lossless PNGs, one folder per class, readable by '
+                 'torchvision.datasets.ImageFolder with the same labels (png); or one file of tensors, normalised and as pixels, '
+                 'with labels, mean, std, class names and a README (pt for torch.load, npz for numpy.load).')
     x.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
     x.add_argument('--to', required=True, metavar='FOLDER', help='new folder to write (must not exist or be empty)')
+    x.add_argument('--format', choices=('png', 'pt', 'npz'), default='png', help='png class folders (default), pt (torch) or npz (numpy) tensors')
 
 # %% ../nbs/13a_options.ipynb #08d132f1
 def _recipes_parser(sub):

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 import hmn_nb
-from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory
+from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory, code_version
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
@@ -235,7 +235,7 @@ def _keep(out:Path|None, name:str, model:SyntheticSet, data:ImageData, info:dict
 def _provenance(cfg:RunConfig, clock:_Clock, device:torch.device, argv:list|None) -> dict:
     "The `RunResult` fields that say how the run was made and where: times, settings, seed, data, version, hardware."
     return dict(stages=clock.stages, seconds=clock.total(), condense_seconds=clock.stages['condense'], config=cfg.to_dict(),
-                seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, argv=argv,
+                seed=cfg.seed, device=str(device), root=cfg.root, size=cfg.size, version=hmn_nb.__version__, code=code_version(), argv=argv,
                 threads=torch.get_num_threads(), hardware=describe_device(device), tf32=tf32_in_use(device),
                 processes=f"{world()} ranks, {dist.get_backend()}" if world() > 1 else None)
 
@@ -246,7 +246,7 @@ def _result(cfg:RunConfig, data:ImageData, budget:int, scored:SyntheticSet, mode
     layout, step = getattr(model, 'cfg', None), max(1, len(losses) // 1000)
     return RunResult(dataset=cfg.dataset, ipc=cfg.ipc, method=cfg.method, recipe=cfg.recipe, overrides=cfg.overrides,
         budget_floats=budget, images_per_class_condensed=scored.images_per_class, over_budget=cfg.prune.over_budget,
-        **measured(ev, model, budget), evaluations=[evaluation_record(ev, file='condensed.pt')], prune=report,
+        **measured(ev, model, budget), evaluations=[evaluation_record(ev, file='condensed.pt')], evaluation=0, prune=report,
         storage=storage_breakdown(layout, data.num_classes, model.images_per_class, data.shape[0]) if layout else None,
         hmn_layout=asdict(layout) if layout else None, match=asdict(match) if losses else None,
         loss_curve=dict(every=step, values=losses[::step]) if losses else None, **_provenance(cfg, clock, device, argv), model=model)

@@ -10,13 +10,16 @@ from dataclasses import dataclass, field, fields, MISSING
 import torch
 import hmn_nb
 from pathlib import Path
-from .base import describe_device, tf32_in_use, write_json
+from .base import describe_device, tf32_in_use, write_json, code_version
 from .evaluate import EvalResult
 from .generator import SyntheticSet
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'RunResult', 'evaluation_record', 'measured', 'write_result', 'output_folder', 'output_lock',
-           'claim_output']
+__all__ = ['RESULT_FORMAT', 'RUN_FILES', 'RunResult', 'evaluation_record', 'measured', 'write_result', 'output_folder',
+           'output_lock', 'claim_output']
+
+# %% ../nbs/10a_run_folder.ipynb #f8179d98
+RESULT_FORMAT = 1   # result.json's format: raised when a field changes meaning or a required one is added
 
 # %% ../nbs/10a_run_folder.ipynb #21783fe8
 @dataclass
@@ -35,6 +38,9 @@ class RunResult:
     processes:str|None = None     # under torchrun: 'N ranks, backend' (None: one process)
     converged:bool|None = None    # the evaluation moved by less than `eval.converge_tol` over its second half (None: not checked)
     before_pruning:dict|None = None   # pruned after the run (`prune_saved`): the numbers it had before
+    evaluation:int|None = None    # which entry of `evaluations` the top-level numbers are (None: written before format 1)
+    code:str|None = None          # the code that wrote it (`code_version`): the version, and the commit from a checkout
+    format:int|None = None        # result.json's format (`RESULT_FORMAT` when written; None: read from a file before format 1)
     extra:dict = field(default_factory=dict, repr=False)   # fields of a result.json this version does not know, kept as they were
     model:SyntheticSet|None = field(default=None, repr=False, compare=False)    # the condensed set (not saved)
 
@@ -42,7 +48,7 @@ class RunResult:
 def _run_result_dict(self:RunResult) -> dict:
     "result.json: every field but the model, unknown fields kept as read."
     d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ('model', 'extra', 'before_pruning')}
-    return {**d, **({'before_pruning': self.before_pruning} if self.before_pruning is not None else {}), **self.extra}
+    return {**d, **({'before_pruning': self.before_pruning} if self.before_pruning is not None else {}), **self.extra, 'format': RESULT_FORMAT}
 def _run_result_str(self:RunResult) -> str:
     "The line the command line prints."
     return (f"{self.dataset} IPC {self.ipc} {self.method}: {self.acc_mean:.2f} ± {self.acc_std:.2f}% over {self.eval_runs} "
@@ -57,6 +63,8 @@ def _from_dict(cls, d:dict, # a result.json as read
     "`d` as a `RunResult`: missing fields refused, unknown ones kept in `extra` (and written back by `to_dict`)."
     names = {f.name for f in fields(cls)} - {'model', 'extra'}
     need = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
+    if (d.get('format') or 0) > RESULT_FORMAT:
+        raise ValueError(f"{path or 'the result'} has result format {d['format']}, newer than this hmn_nb's ({RESULT_FORMAT}); upgrade hmn_nb to read it")
     if missing := [k for k in need if k not in d]:
         raise ValueError(f"{path or 'the result'} is damaged or not an hmn_nb result: it has no {', '.join(missing)}")
     return cls(**{k: v for k, v in d.items() if k in names}, extra={k: v for k, v in d.items() if k not in names})
@@ -71,7 +79,7 @@ def evaluation_record(ev:EvalResult, # what an evaluation measured
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
                 converged=ev.converged, moved=ev.moved, half_accs=ev.half_accs,
                 eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device), tf32=tf32_in_use(ev.device),
-                version=hmn_nb.__version__,
+                version=hmn_nb.__version__, code=code_version(),
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
 
 # %% ../nbs/10a_run_folder.ipynb #290bdb73

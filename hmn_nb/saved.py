@@ -160,7 +160,7 @@ def prune_saved(path, # a run folder holding an over-budget HMN
         r = evaluate(x, y, data, ev, dev, progress=progress)
         _write_pruned(f.parent, src, f, cond, pruned, data, report, f"{res.dataset}, {res.method}, IPC {res.ipc}, pruned: {r.mean:.1f} ± {r.std:.1f}%", aum, plan)
         res = replace(res, **measured(r, pruned, budget), prune=report, seconds=time.time() - t0,
-                      evaluations=res.evaluations + [evaluation_record(r, file='condensed.pt', pruned=True)],
+                      evaluations=res.evaluations + [evaluation_record(r, file='condensed.pt', pruned=True)], evaluation=len(res.evaluations),
                       before_pruning={k: before.get(k) for k in ('storage_floats', 'images_per_class', 'acc_mean', 'acc_std', 'accs')})
         write_result(res, f.parent)
         return res

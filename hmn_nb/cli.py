@@ -13,7 +13,9 @@ from .base import tune_allocator
 from .condensed import load_condensed, export_set
 from .prune import PruneConfig
 from .pipeline import RunConfig, run
-from .recipes import RECIPES, apply_changes, recipe_config, recipe_work, run_memory
+from .recipes import RECIPES, SETS, UNIT_COSTS, apply_changes, recipe_config, recipe_work, run_memory, run_minutes, scale_config, sized
+from .datasets import load_data
+from .base import get_device
 from .saved import read_run, evaluate_saved, prune_saved
 from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
 
@@ -64,29 +66,52 @@ def _check_given(recipe:str|None, given:dict):
     given.pop('dataset', None)
 
 # %% ../nbs/14_cli.ipynb #58cd1963
-def _start_config(recipe:str|None, dataset:str, changes:dict) -> RunConfig:
-    "The recipe with `changes`; without one, the README's digits job for digits and the paper's schedule for any other data set."
+def _start_config(recipe:str|None, dataset:str, changes:dict, scale:str|None=None, info:tuple|None=None) -> RunConfig:
+    "The recipe (or `scale`'s schedule) with `changes`; without either, the README's digits job for digits and the paper's schedule for other data."
+    if recipe is not None and scale is not None: raise ValueError("give --recipe or --scale, not both (a recipe is a scale for one data set and IPC)")
+    if scale is not None: return apply_changes(scale_config(dataset, changes.get('ipc', 1), scale, info), **changes)
     if recipe is not None: return recipe_config(recipe, **changes)
     if dataset == 'digits': return recipe_config(None, **changes)
     return apply_changes(RunConfig(), **changes)
 
 # %% ../nbs/14_cli.ipynb #cf956f8c
 def condense_config(args, # parsed `hmn_nb condense` arguments
+                    info:tuple|None=None, # the data set's size, for `--scale` on a set `SETS` does not hold
                    ) -> RunConfig:
     "The `RunConfig` that parsed `condense` arguments ask for, with every given option recorded as an override."
     given = {k: v for k, v in vars(args).items() if k in FLAGS and v is not None}
     _check_given(args.recipe, given)
     changes = settings_given(argparse.Namespace(**given))
     if 'eval.epochs' in changes: changes['eval.steps'] = None
-    cfg = _start_config(args.recipe, given.get('dataset', 'digits'), changes)
+    cfg = _start_config(args.recipe, given.get('dataset', 'digits'), changes, getattr(args, 'scale', None), info)
     _refuse_ignored(given, cfg)
     return cfg
+
+# %% ../nbs/14_cli.ipynb #28256bf0
+def _sizes(args) -> tuple:
+    "(data, its size) for a data set the cost model does not know (an image folder): loaded once, here; (None, None) for the others."
+    if (args.dataset or (RECIPES[args.recipe].dataset if args.recipe in RECIPES else 'digits')) in SETS: return None, None
+    d = load_data(args.dataset, args.root, size=args.size, progress=args.progress)
+    return d, (d.num_classes, d.shape, len(d.x_train), len(d.x_test))
+
+# %% ../nbs/14_cli.ipynb #797d86b8
+def _check_cost(cfg:RunConfig, args, info:tuple|None, data_ok=lambda: None):
+    "Say the run's estimated minutes and memory (the recipes' cost model); refuse one of over an hour on a CPU without --scale or --yes (after `data_ok()`: data problems first)."
+    cpu = get_device(cfg.device).type == 'cpu'
+    with sized(cfg.dataset, info): t, mem = run_minutes(cfg, UNIT_COSTS['cpu' if cpu else 'T4']), run_memory(cfg)['run']
+    when = 'under a minute' if t < 1 else f"about {t:,.0f} min" if t < 120 else f"about {t / 60:,.1f} h"
+    if args.progress: print(f"[hmn_nb] estimate: {when} on {'2 CPU cores' if cpu else 'a T4 (an upper bound)'}, {mem:.1f} GB at the peak (the recipes' cost model)", flush=True)
+    if cpu and t > 60 and not (getattr(args, 'scale', None) or args.yes):
+        data_ok(); raise ValueError(f"this run is estimated at {when} on a CPU (the recipes' cost model); give it a CPU schedule with --scale cpu, or start it anyway with --yes")
 
 # %% ../nbs/14_cli.ipynb #59f46fc1
 def condense(args, # parsed `hmn_nb condense` arguments
             ) -> str:
-    "`hmn_nb condense`: run the pipeline; return the line to print."
-    r = run(condense_config(args), args.out, fresh=args.fresh, progress=args.progress, argv=args.argv)
+    "`hmn_nb condense`: size the run, estimate it (refused at hours on a CPU without --scale or --yes), run the pipeline; return the line to print."
+    data, info = _sizes(args)
+    cfg = condense_config(args, info)
+    _check_cost(cfg, args, info, lambda: data or load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, progress=False))
+    r = run(cfg, args.out, fresh=args.fresh, progress=args.progress, argv=args.argv, data=data)
     return f"{r} -> {Path(args.out)/'result.json'}"
 
 # %% ../nbs/14_cli.ipynb #1ac3711c

@@ -66,6 +66,7 @@ def _data_args(p, recipe:bool=True):
     "Data set options."
     g = p.add_argument_group('data')
     if recipe: g.add_argument('--recipe', help='a named recipe (hmn_nb recipes lists them); options below change single settings')
+    if recipe: g.add_argument('--scale', choices=('cpu', 'gpu-short', 'paper'), help="a schedule for any data set and IPC: the named recipe where there is one, else the same rule sized to the data (cpu: about 20 min on 2 cores; gpu-short: 30 T4 min; paper: the paper's)")
     g.add_argument('--dataset', choices=DATASETS, help='data set (default: digits, bundled; a recipe names its own)')
     g.add_argument('--root', help='folder holding the data set (not needed for digits); CIFAR: batch files or class folders')
     g.add_argument('--size', type=_number(int, 8, 1024), help='resize images to SIZE x SIZE')
@@ -154,6 +155,7 @@ def _run_args(p, out:bool=True):
         g.add_argument('--out', default='runs/condense', help='output folder (default: runs/condense)')
         g.add_argument('--deterministic', action='store_true', default=None, help="torch's deterministic algorithms and their equivalents: the same bits on a GPU, run after run (result.json records it)")
         g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
+        g.add_argument('--yes', action='store_true', help='start a run the cost model estimates at over an hour on a CPU (refused without --scale or --yes)')
     g.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars or stage messages')
 
 # %% ../nbs/13a_options.ipynb #5a4e59b7

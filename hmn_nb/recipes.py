@@ -4,6 +4,7 @@
 
 # %% ../nbs/12_recipes.ipynb #b8c6528c
 from __future__ import annotations
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace, fields
 import math
 from .memory import HMNConfig
@@ -14,7 +15,7 @@ from .pipeline import RunConfig, images_per_class, memory_estimate
 
 # %% auto #0
 __all__ = ['SETS', 'UNIT_COSTS', 'RECIPES', 'Recipe', 'run_work', 'run_minutes', 'run_memory', 'recipe_work', 'apply_changes',
-           'recipe_config']
+           'recipe_config', 'sized', 'scale_config']
 
 # %% ../nbs/12_recipes.ipynb #bd2f286e
 @dataclass
@@ -97,12 +98,12 @@ def _short(dataset:str, ipc:int, steps:int, ev:dict) -> dict:
 def _config(dataset:str, ipc:int, s:dict) -> RunConfig:
     return RunConfig(dataset=dataset, ipc=ipc, match=MatchConfig(**s['match']), eval=EvalConfig(**s['eval']), prune=PruneConfig(**s['prune']))
 
-def _gpu_short(dataset:str, ipc:int, minutes:float=30) -> dict:
-    "The most matching, then the longest evaluation, that fits `minutes` on a T4 by `run_minutes`; else the smallest schedule."
+def _gpu_short(dataset:str, ipc:int, minutes:float=30, device:str='T4') -> dict:
+    "The most matching, then the longest evaluation, that fits `minutes` on `device` by `run_minutes`; else the smallest schedule."
     for ev in _GPU_EVAL:
         for steps in _GPU_STEPS:
             s = _short(dataset, ipc, steps, ev)
-            if run_minutes(_config(dataset, ipc, s), UNIT_COSTS['T4']) <= minutes: return s
+            if run_minutes(_config(dataset, ipc, s), UNIT_COSTS[device]) <= minutes: return s
     return _short(dataset, ipc, _GPU_STEPS[-1], _GPU_EVAL[-1])
 
 # %% ../nbs/12_recipes.ipynb #182f156a
@@ -235,3 +236,31 @@ def recipe_config(name:str|None=None, # a name in `RECIPES`; None: the README's 
         near = [n for n in RECIPES if n.split('-')[0] == name.split('-')[0]][:3] or list(RECIPES)[:3]
         raise ValueError(f"unknown recipe {name!r}; `hmn_nb recipes` lists them (for example {', '.join(near)})")
     return apply_changes(replace(RECIPES[name or 'digits-ipc1-cpu'].config, recipe=name), **changes)
+
+# %% ../nbs/12_recipes.ipynb #25b16212
+@contextmanager
+def sized(dataset:str, # the data set's name
+          info:tuple|None, # (classes, (C, H, W), training images, test images); None: SETS's own
+         ):
+    "A context in which `SETS` (and so the cost model) knows `dataset` as `info`: a data set of the user's."
+    if info is None: yield; return
+    old = SETS.get(dataset); SETS[dataset] = tuple(info)
+    try: yield
+    finally: SETS.pop(dataset) if old is None else SETS.update({dataset: old})
+
+# %% ../nbs/12_recipes.ipynb #21b8b548
+_SCALES = {'gpu-short': ('T4', 30), 'cpu': ('cpu', 20)}       # the device and minutes each scale's schedule fits
+
+def scale_config(dataset:str, # any data set of `DATASETS`
+                 ipc:int, # the storage budget
+                 scale:str, # paper, gpu-short or cpu
+                 info:tuple|None=None, # the data set's size (see `sized`), when `SETS` does not hold it
+                ) -> RunConfig:
+    "The run of `scale` for `dataset` at `ipc`: its named recipe when there is one, else the rule that made `gpu-short`, on the scale's device."
+    if scale not in ('paper', *_SCALES): raise ValueError(f"unknown scale {scale!r}: use paper, gpu-short or cpu")
+    if (name := f"{dataset}-ipc{ipc}-{scale}") in RECIPES and info is None: return RECIPES[name].config
+    if info is None and dataset not in SETS: raise ValueError(f"the size of {dataset} is needed to scale its schedule (classes, image shape, images)")
+    with sized(dataset, info): s = _PAPER if scale == 'paper' else _gpu_short(dataset, ipc, _SCALES[scale][1], _SCALES[scale][0])
+    c, fast = _config(dataset, ipc, s), dict(precision='auto', compile=True)       # cpu: what its unit costs were measured with
+    if scale != 'cpu': return c
+    return replace(c, match=replace(c.match, **fast), eval=replace(c.eval, **fast), prune=replace(c.prune, over_budget=0.0))   # at budget, as the cpu recipes

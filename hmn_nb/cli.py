@@ -84,8 +84,7 @@ def condense_config(args, # parsed `hmn_nb condense` arguments
     changes = settings_given(argparse.Namespace(**given))
     if 'eval.epochs' in changes: changes['eval.steps'] = None
     cfg = _start_config(args.recipe, given.get('dataset', 'digits'), changes, getattr(args, 'scale', None), info)
-    _refuse_ignored(given, cfg)
-    return cfg
+    _refuse_ignored(given, cfg); return cfg
 
 # %% ../nbs/14_cli.ipynb #28256bf0
 def _sizes(args) -> tuple:

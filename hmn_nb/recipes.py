@@ -243,14 +243,21 @@ def sized(dataset:str, # the data set's name
           info:tuple|None, # (classes, (C, H, W), training images, test images); None: SETS's own
          ):
     "A context in which `SETS` (and so the cost model) knows `dataset` as `info`: a data set of the user's."
+    if info is None and dataset not in SETS: raise ValueError(f"the size of {dataset} is needed to scale its schedule (classes, image shape, images)")
     if info is None: yield; return
     old = SETS.get(dataset); SETS[dataset] = tuple(info)
     try: yield
     finally: SETS.pop(dataset) if old is None else SETS.update({dataset: old})
 
-# %% ../nbs/12_recipes.ipynb #21b8b548
+# %% ../nbs/12_recipes.ipynb #f8230ce0
 _SCALES = {'gpu-short': ('T4', 30), 'cpu': ('cpu', 20)}       # the device and minutes each scale's schedule fits
 
+def _cpu_schedule(c:RunConfig) -> RunConfig:
+    "A rule-made schedule run as the `cpu` recipes run: bf16 where native and compiled (what the CPU unit costs measured), at budget."
+    fast = dict(precision='auto', compile=True)
+    return replace(c, match=replace(c.match, **fast), eval=replace(c.eval, **fast), prune=replace(c.prune, over_budget=0.0))
+
+# %% ../nbs/12_recipes.ipynb #21b8b548
 def scale_config(dataset:str, # any data set of `DATASETS`
                  ipc:int, # the storage budget
                  scale:str, # paper, gpu-short or cpu
@@ -259,8 +266,5 @@ def scale_config(dataset:str, # any data set of `DATASETS`
     "The run of `scale` for `dataset` at `ipc`: its named recipe when there is one, else the rule that made `gpu-short`, on the scale's device."
     if scale not in ('paper', *_SCALES): raise ValueError(f"unknown scale {scale!r}: use paper, gpu-short or cpu")
     if (name := f"{dataset}-ipc{ipc}-{scale}") in RECIPES and info is None: return RECIPES[name].config
-    if info is None and dataset not in SETS: raise ValueError(f"the size of {dataset} is needed to scale its schedule (classes, image shape, images)")
-    with sized(dataset, info): s = _PAPER if scale == 'paper' else _gpu_short(dataset, ipc, _SCALES[scale][1], _SCALES[scale][0])
-    c, fast = _config(dataset, ipc, s), dict(precision='auto', compile=True)       # cpu: what its unit costs were measured with
-    if scale != 'cpu': return c
-    return replace(c, match=replace(c.match, **fast), eval=replace(c.eval, **fast), prune=replace(c.prune, over_budget=0.0))   # at budget, as the cpu recipes
+    with sized(dataset, info): c = _config(dataset, ipc, _PAPER if scale == 'paper' else _gpu_short(dataset, ipc, _SCALES[scale][1], _SCALES[scale][0]))
+    return _cpu_schedule(c) if scale == 'cpu' else c

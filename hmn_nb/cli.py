@@ -13,6 +13,10 @@ from .base import tune_allocator
 from .condensed import load_condensed, export_set
 from .prune import PruneConfig
 from .pipeline import RunConfig, run
+from .run_folder import RunResult
+from .base import write_json
+import statistics
+from dataclasses import replace
 from .recipes import RECIPES, SETS, UNIT_COSTS, apply_changes, recipe_config, recipe_work, run_memory, run_minutes, scale_config, sized
 from .datasets import load_data
 from .base import get_device
@@ -103,6 +107,20 @@ def _check_cost(cfg:RunConfig, args, info:tuple|None, data_ok=lambda: None):
     if cpu and t > 60 and not (getattr(args, 'scale', None) or args.yes):
         data_ok(); raise ValueError(f"this run is estimated at {when} on a CPU (the recipes' cost model); give it a CPU schedule with --scale cpu, or start it anyway with --yes")
 
+# %% ../nbs/14_cli.ipynb #898e1b86
+def _condense_seeds(cfg:RunConfig, args, data) -> str:
+    "One condensation per seed of --seeds in OUT/seed-K (a finished one read, an interrupted one resumed), then OUT/summary.json over them."
+    if args.seed is not None: raise ValueError("give --seed or --seeds, not both")
+    out, res = Path(args.out), {}
+    for k in args.seeds:
+        d = out/f'seed-{k}'
+        res[k] = RunResult.from_dict(json.loads((d/'result.json').read_text()), d) if (d/'result.json').exists() and not args.fresh else \
+                 run(replace(cfg, seed=k, overrides={**cfg.overrides, 'seed': k}), d, fresh=args.fresh, progress=args.progress, argv=args.argv, data=data)
+    accs = [r.acc_mean for r in res.values()]
+    s = dict(format=1, seeds=list(res), acc_mean=statistics.fmean(accs), acc_std=statistics.pstdev(accs), accs=accs, converged=[r.converged for r in res.values()], folders=[f'seed-{k}' for k in res])
+    write_json(s, out/'summary.json')
+    return f"{cfg.dataset} IPC {cfg.ipc} {cfg.method}: {s['acc_mean']:.2f} ± {s['acc_std']:.2f}% over {len(accs)} condensations (seeds {', '.join(map(str, res))}) -> {out/'summary.json'}"
+
 # %% ../nbs/14_cli.ipynb #59f46fc1
 def condense(args, # parsed `hmn_nb condense` arguments
             ) -> str:
@@ -110,6 +128,7 @@ def condense(args, # parsed `hmn_nb condense` arguments
     data, info = _sizes(args)
     cfg = condense_config(args, info)
     _check_cost(cfg, args, info, lambda: data or load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, progress=False))
+    if args.seeds: return _condense_seeds(cfg, args, data)
     r = run(cfg, args.out, fresh=args.fresh, progress=args.progress, argv=args.argv, data=data)
     return f"{r} -> {Path(args.out)/'result.json'}"
 
@@ -207,7 +226,7 @@ def recipes_command(args, # parsed `hmn_nb recipes` arguments
     rows = [recipe_row(r) for n, r in RECIPES.items() if args.pattern in n]
     if not rows: raise ValueError(f"no recipe name contains {args.pattern!r}; try cifar10, ipc10 or cpu")
     if args.json: return json.dumps(rows, indent=2)
-    return _details(rows[0]) if args.pattern in RECIPES else _table(rows)
+    return '\n\n'.join(map(_details, rows)) if args.long or args.pattern in RECIPES else _table(rows)
 
 # %% ../nbs/14_cli.ipynb #054cb4f5
 def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0]

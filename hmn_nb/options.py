@@ -144,6 +144,14 @@ def _eval_args(p, prefix:str='eval-'):
     add('compile', action=argparse.BooleanOptionalAction, default=None, help="train the networks through torch.compile: about 20 s once, then faster steps (default: " + ("the recipe's)" if prefix else "the recorded one)"))
     _arch_arg(g, add, prefix)
 
+# %% ../nbs/13a_options.ipynb #f9e32a7f
+def _seed_list(s:str) -> list:
+    "An argparse type: distinct seeds, comma-separated."
+    try: seeds = [int(k) for k in s.split(',') if k.strip()]
+    except ValueError: raise argparse.ArgumentTypeError(f"seeds are whole numbers separated by commas, not {s!r}") from None
+    if not seeds or len(set(seeds)) < len(seeds) or min(seeds) < 0: raise argparse.ArgumentTypeError(f"give distinct seeds of 0 or more, not {s!r}")
+    return seeds
+
 # %% ../nbs/13a_options.ipynb #c36ec1c0
 def _run_args(p, out:bool=True):
     "Options of the run itself."
@@ -156,6 +164,7 @@ def _run_args(p, out:bool=True):
         g.add_argument('--deterministic', action='store_true', default=None, help="torch's deterministic algorithms and their equivalents: the same bits on a GPU, run after run (result.json records it)")
         g.add_argument('--fresh', action='store_true', help='start over: remove an earlier run in --out (its checkpoint and results) instead of resuming or refusing')
         g.add_argument('--yes', action='store_true', help='start a run the cost model estimates at over an hour on a CPU (refused without --scale or --yes)')
+        g.add_argument('--seeds', type=_seed_list, metavar='K,K,...', help='one condensation per seed, in OUT/seed-K/, and OUT/summary.json: mean ± std over them (resumes seed by seed)')
     g.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars or stage messages')
 
 # %% ../nbs/13a_options.ipynb #5a4e59b7
@@ -233,7 +242,8 @@ def _recipes_parser(sub):
     k = _command(sub, 'recipes', 'list the named recipes with their settings and cost',
                  'List the named recipes (data set x IPC x scale: paper, gpu-short, cpu) with their settings and expected cost.')
     k.add_argument('pattern', nargs='?', default='', help='only recipes whose name contains PATTERN')
-    k.add_argument('--json', action='store_true', help='print them as JSON')
+    k.add_argument('--json', action='store_true', help='print them as JSON, every setting included')
+    k.add_argument('--long', action='store_true', help='every matching recipe in full: cost on each device with its basis, result, work, memory')
 
 # %% ../nbs/13a_options.ipynb #9d1adf0a
 def build_parser() -> argparse.ArgumentParser:

@@ -126,8 +126,8 @@ def memory_estimate(cfg:RunConfig, # the run
     G, _ = images_per_class(cfg, classes, shape)
     fit = n_train - classes * cfg.prune.val_per_class if cfg.method == 'hmn' and cfg.prune.over_budget > 0 else 0
     step = (27 + 4.5 * min(G, cfg.match.batch_syn)) * P / 3072 / 1e3 if cfg.method != 'random' else 0.0
-    parts = dict(data=gb * (n_train + n_test), fit_copy=gb * fit, matching_step=step, generated=gb * classes * G, eval_step=0.1 * P / 3072)
-    run_gb = parts['data'] + max(parts['fit_copy'] + step, parts['generated'] + parts['eval_step'])
+    parts = dict(process=1.0, data=gb * (n_train + n_test), fit_copy=gb * fit, matching_step=step, generated=gb * classes * G, eval_step=0.4 * P / 3072)
+    run_gb = parts['process'] + parts['data'] + max(parts['fit_copy'] + step, parts['generated'] + parts['eval_step'])   # eval: a training step and a test batch
     return dict(load=(n_train + n_test) * P * (2 + 4) / 1e9, run=run_gb, **parts)
 
 # %% ../nbs/11_pipeline.ipynb #e4a03fb0

@@ -17,8 +17,9 @@ from .run_folder import RunResult
 from .base import write_json
 import statistics
 from dataclasses import replace
-from .recipes import RECIPES, SETS, UNIT_COSTS, apply_changes, recipe_config, recipe_work, run_memory, run_minutes, scale_config, sized
+from .recipes import RECIPES, SETS, UNIT_COSTS, duration, apply_changes, recipe_config, recipe_work, run_memory, run_minutes, scale_config, sized
 from .datasets import load_data
+from .distributed import launched
 from .base import get_device
 from .saved import read_run, evaluate_saved, prune_saved
 from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
@@ -102,7 +103,7 @@ def _check_cost(cfg:RunConfig, args, info:tuple|None, data_ok=lambda: None):
     "Say the run's estimated minutes and memory (the recipes' cost model); refuse one of over an hour on a CPU without --scale or --yes (after `data_ok()`: data problems first)."
     cpu = get_device(cfg.device).type == 'cpu'
     with sized(cfg.dataset, info): t, mem = run_minutes(cfg, UNIT_COSTS['cpu' if cpu else 'T4']), run_memory(cfg)['run']
-    when = 'under a minute' if t < 1 else f"about {t:,.0f} min" if t < 120 else f"about {t / 60:,.1f} h"
+    when = duration(t) if t < 1 else f"about {duration(t)}"
     if args.progress: print(f"[hmn_nb] estimate: {when} on {'2 CPU cores' if cpu else 'a T4 (an upper bound)'}, {mem:.1f} GB at the peak (the recipes' cost model)", flush=True)
     if cpu and t > 60 and not (getattr(args, 'scale', None) or args.yes):
         data_ok(); raise ValueError(f"this run is estimated at {when} on a CPU (the recipes' cost model); give it a CPU schedule with --scale cpu, or start it anyway with --yes")
@@ -188,7 +189,7 @@ def recipe_row(r, # a `Recipe`
     c = r.config
     ev = f"{c.eval.steps} steps" if c.eval.steps else f"{c.eval.epochs} epochs"
     pr = f"+{c.prune.over_budget:.0%}, {c.prune.strategy}" if c.prune.active else 'at budget'
-    time = (f"{r.minutes:,.0f} min" if r.minutes < 120 else f"{r.minutes / 60:,.0f} h") + f" {'CPU' if r.scale == 'cpu' else 'T4'}{'' if r.measured else ' (model)'}"
+    time = duration(r.minutes) + f" {'CPU' if r.scale == 'cpu' else 'T4'}{'' if r.measured else ' (model)'}"
     return dict(name=r.name, dataset=r.dataset, ipc=r.ipc, scale=r.scale, matching=f"{c.match.iters} x {c.match.inner}",
                 evaluation=f"{c.eval.runs} x {ev}", pruning=pr, time=time,
                 minutes=round(r.minutes, 1), cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r), memory_gb=_memory(r), config=c.to_dict())
@@ -275,7 +276,7 @@ def _stop(signum, frame): raise Stopped()
 # %% ../nbs/14_cli.ipynb #7503bf4c
 def _one_process(command:str):
     "Refuse `prune`, `evaluate` and `export` under torchrun: only `condense` spreads its work over ranks."
-    if command in ('prune', 'evaluate', 'export') and int(os.environ.get('WORLD_SIZE', '1')) > 1:
+    if command in ('prune', 'evaluate', 'export') and launched():
         raise ValueError(f"{command} runs in one process (under torchrun only condense spreads its work): run `hmn_nb {command}` without torchrun")
 
 # %% ../nbs/14_cli.ipynb #b255634b
@@ -285,7 +286,7 @@ def _call(args) -> int:
     except BrokenPipeError:                                           # the reader went away (`hmn_nb recipes | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno()); return 1
     except KeyboardInterrupt as e:                                    # Ctrl-C, or SIGTERM (`Stopped`)
-        how = 'interrupted' if not isinstance(e, Stopped) else 'stopped by SIGTERM' + (' (torchrun stops every rank when one ends)' if int(os.environ.get('WORLD_SIZE', '1')) > 1 else '')
+        how = 'interrupted' if not isinstance(e, Stopped) else 'stopped by SIGTERM' + (' (torchrun stops every rank when one ends)' if launched() else '')
         print(f"hmn_nb {args.command}: {how}; run the same command again to resume", file=sys.stderr); return 143 if isinstance(e, Stopped) else 130
     except Exception as e: return _failed(args.command, e)
     return 0

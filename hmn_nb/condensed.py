@@ -190,7 +190,8 @@ def export_images(cond:Condensed, # a loaded condensed set
 def tensor_record(cond:Condensed, # a loaded condensed set
                  ) -> dict:
     "The set as plain tensors, strings and numbers: normalised images, pixels in [0, 1], labels, mean, std, class names, provenance."
-    (x, y), (px, _), m = cond.images(), cond.pixels(), cond.meta
+    (x, y), m = cond.images(), cond.meta                                      # decoded once: the pixels are derived from x
+    px = denormalize(x, m['mean'], m['std']).clamp(0, 1)
     return dict(images=x.float().cpu(), pixels=px.float().cpu(), labels=y.long().cpu(), mean=torch.tensor(m['mean'], dtype=torch.float32),
                 std=torch.tensor(m['std'], dtype=torch.float32), classes=[str(c) for c in m['classes']], dataset=str(m.get('dataset')),
                 kind=str(m.get('kind')), source=json.dumps(m.get('info') or {}, default=str))

@@ -9,7 +9,7 @@ import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['world', 'rank', 'setup', 'my_classes', 'all_sum_', 'agree', 'spread', 'gather']
+__all__ = ['world', 'rank', 'launched', 'setup', 'my_classes', 'all_sum_', 'agree', 'spread', 'gather']
 
 # %% ../nbs/00a_distributed.ipynb #70bb76db
 def world() -> int:
@@ -21,11 +21,16 @@ def rank() -> int:
     "This process's rank in the job, 0 without `torch.distributed`."
     return dist.get_rank() if dist.is_available() and dist.is_initialized() else 0
 
+# %% ../nbs/00a_distributed.ipynb #b6afa132
+def launched() -> bool:
+    "Whether `torchrun` started this process as one of several (its environment says so), joined yet or not."
+    return int(os.environ.get('WORLD_SIZE', '1')) > 1
+
 # %% ../nbs/00a_distributed.ipynb #4ee329c4
 def setup(device:torch.device|None=None, # where this rank computes (NCCL for CUDA, else gloo)
          ) -> int:
     "Join the job `torchrun` started (its environment says so), once; return the world size (1 when there is no job)."
-    if int(os.environ.get('WORLD_SIZE', '1')) > 1 and not dist.is_initialized():
+    if launched() and not dist.is_initialized():
         cuda = device is not None and torch.device(device).type == 'cuda'
         if cuda: torch.cuda.set_device(torch.device(device))              # NCCL's collectives run on this rank's GPU
         dist.init_process_group('nccl' if cuda else 'gloo')

@@ -14,8 +14,8 @@ from .prune import PruneConfig, aum_training, beta_training
 from .pipeline import RunConfig, images_per_class, memory_estimate
 
 # %% auto #0
-__all__ = ['SETS', 'UNIT_COSTS', 'RECIPES', 'Recipe', 'run_work', 'run_minutes', 'run_memory', 'recipe_work', 'apply_changes',
-           'recipe_config', 'sized', 'scale_config']
+__all__ = ['SETS', 'UNIT_COSTS', 'RECIPES', 'Recipe', 'run_work', 'run_minutes', 'run_memory', 'duration', 'recipe_work',
+           'apply_changes', 'recipe_config', 'sized', 'scale_config']
 
 # %% ../nbs/12_recipes.ipynb #bd2f286e
 @dataclass
@@ -169,18 +169,23 @@ def _cpu(dataset:str, ipc:int) -> dict:
                 eval=dict(steps=c.eval_steps, test_size=c.test_size, **fast, **({'runs': c.eval_runs} if c.eval_runs != 5 else {}), **c.eval),
                 prune=dict(over_budget=0.0))
 
+# %% ../nbs/12_recipes.ipynb #ad039bda
+def duration(minutes:float, # a cost model's or a measurement's minutes
+            ) -> str:
+    "Minutes in words: under a minute, N min below two hours, else N h."
+    return 'under a minute' if minutes < 1 else f"{minutes:,.0f} min" if minutes < 120 else f"{minutes / 60:,.0f} h"
+
 # %% ../nbs/12_recipes.ipynb #6af6e4c3
 def _cost(dataset:str, ipc:int, scale:str, cfg:RunConfig) -> str:
     "The expected wall time of a recipe: measured where it ran, else the cost model's, with what it rests on."
     t = lambda u: run_minutes(cfg, UNIT_COSTS[u])
-    when = lambda m: f"{m:,.0f} min" if m < 120 else f"{m / 60:,.0f} h"
     if scale != 'cpu':
         fits = '' if scale == 'paper' or t('T4') <= 30 else ' (cannot fit 30 T4 minutes)'
-        return (f"at most about {when(t('T4'))} on a T4, {when(t('L4'))} on an L4, {when(t('A100'))} on an A100{fits} "
+        return (f"at most about {duration(t('T4'))} on a T4, {duration(t('L4'))} on an L4, {duration(t('A100'))} on an A100{fits} "
                 "(model; GPU unit costs are upper-bound estimates, not yet measured on a GPU)")
     c = _CPU[dataset, ipc]
     if c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)" + (f"; {c.cost}" if c.cost else '')
-    return f"about {when(t('cpu'))} on 2 CPU cores with native bfloat16 (model, from measured unit costs; not run)"
+    return f"about {duration(t('cpu'))} on 2 CPU cores with native bfloat16 (model, from measured unit costs; not run)"
 
 # %% ../nbs/12_recipes.ipynb #7976e808
 def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:

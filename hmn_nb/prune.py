@@ -192,8 +192,8 @@ def aum_training(p:PruneConfig, # the pruning settings (aum_epochs)
 def beta_training(p:PruneConfig, # the pruning settings (beta_runs, beta_steps)
                   ev:EvalConfig, # the run's evaluation
                  ) -> EvalConfig:
-    "How each β candidate is scored: `ev` with `p.beta_runs` networks, fewer steps, on the validation split."
-    return replace(ev, runs=p.beta_runs, test_size=None, steps=ev.steps and max(1, round(ev.steps * p.beta_steps)))
+    "How each β candidate is scored: `ev` with `p.beta_runs` networks, fewer steps, on the validation split, no convergence check."
+    return replace(ev, runs=p.beta_runs, test_size=None, steps=ev.steps and max(1, round(ev.steps * p.beta_steps)), converge=False)
 
 # %% ../nbs/10_prune.ipynb #65aca2fe
 def equal_training(m:MatchConfig, # the matching settings of a run at the budget

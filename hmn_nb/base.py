@@ -10,8 +10,9 @@ import torch
 import hmn_nb
 
 # %% auto #0
-__all__ = ['get_device', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'Diverged', 'check_finite',
-           'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory', 'set_deterministic']
+__all__ = ['get_device', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'allocator_retention', 'Diverged',
+           'check_finite', 'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory',
+           'set_deterministic']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -74,13 +75,21 @@ def tf32_in_use(device:torch.device, # the device a result was computed on
 
 # %% ../nbs/00_base.ipynb #799ecb1b
 _MALLOPT = {'M_TRIM_THRESHOLD': (-1, 2**30), 'M_MMAP_MAX': (-4, 0)}   # mallopt's parameter numbers, and our values
+_TUNED = {}                                                              # what this process applied
 
 def tune_allocator() -> dict:
     "Keep big blocks on glibc's heap and freed memory for reuse (see above); the settings applied, {} where there is no glibc."
     if platform.system() != 'Linux' or platform.libc_ver()[0] != 'glibc': return {}
     try: mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError): return {}
-    return {k: v for k, (p, v) in _MALLOPT.items() if mallopt(p, v) == 1}
+    _TUNED.update({k: v for k, (p, v) in _MALLOPT.items() if mallopt(p, v) == 1})
+    return dict(_TUNED)
+
+# %% ../nbs/00_base.ipynb #fe05389a
+def allocator_retention(gb:float, # the estimated peak of live tensors on the CPU, GB
+                       ) -> float:
+    "GB the C allocator holds beyond the live tensors at a CPU peak of `gb`: after `tune_allocator` its trim threshold (1 GB) and a quarter of `gb`; else 0."
+    return 1.0 + 0.25 * gb if _TUNED else 0.0
 
 # %% ../nbs/00_base.ipynb #20b1218c
 class Diverged(ValueError):

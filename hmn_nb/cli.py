@@ -9,7 +9,7 @@ import fastprogress.fastprogress as fp
 from pathlib import Path
 import hmn_nb
 import torch.distributed as dist
-from .base import tune_allocator
+from .base import tune_allocator, allocator_retention
 from .condensed import load_condensed, export_set
 from .prune import PruneConfig
 from .pipeline import RunConfig, run
@@ -103,6 +103,7 @@ def _check_cost(cfg:RunConfig, args, info:tuple|None, data_ok=lambda: None):
     "Say the run's estimated minutes and memory (the recipes' cost model); refuse one of over an hour on a CPU without --scale or --yes (after `data_ok()`: data problems first)."
     cpu = get_device(cfg.device).type == 'cpu'
     with sized(cfg.dataset, info): t, mem = run_minutes(cfg, UNIT_COSTS['cpu' if cpu else 'T4']), run_memory(cfg)['run']
+    mem += allocator_retention(mem) if cpu else 0.0                                   # what this process's allocator keeps
     when = duration(t) if t < 1 else f"about {duration(t)}"
     if args.progress: print(f"[hmn_nb] estimate: {when} on {'2 CPU cores' if cpu else 'a T4 (an upper bound)'}, {mem:.1f} GB at the peak (the recipes' cost model)", flush=True)
     if cpu and t > 60 and not (getattr(args, 'scale', None) or args.yes):

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 import hmn_nb
-from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory, code_version
+from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory, code_version, allocator_retention
 from .data import ImageData, show_grid
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
@@ -138,10 +138,10 @@ def check_memory(cfg:RunConfig, # the run
                 ):
     "Refuse a run whose estimated peak (`memory_estimate`) exceeds the device's memory, before it starts, with the figures."
     e = memory_estimate(cfg, data.num_classes, data.shape, len(data.y_train), len(data.y_test))
-    have = device_memory(device) if have is None else have
-    if e['run'] > have: raise ValueError(
-        f"this run needs about {e['run']:.1f} GB on {device.type} (data {e['data']:.1f}, generated images {e['generated']:.1f}, "
-        f"copy for matching {e['fit_copy']:.1f}) and the device has {have:.1f} GB; lower --ipc or use a machine with more memory")
+    have, kept = device_memory(device) if have is None else have, allocator_retention(e['run']) if device.type == 'cpu' else 0.0
+    if e['run'] + kept > have: raise ValueError(
+        f"this run needs about {e['run'] + kept:.1f} GB on {device.type} (data {e['data']:.1f}, generated images {e['generated']:.1f}, "
+        f"copy for matching {e['fit_copy']:.1f}, allocator {kept:.1f}) and the device has {have:.1f} GB; lower --ipc or use a machine with more memory")
 
 # %% ../nbs/11_pipeline.ipynb #3c3ff89e
 def say(progress:bool, # whether progress is shown

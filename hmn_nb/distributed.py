@@ -4,12 +4,12 @@
 
 # %% ../nbs/00a_distributed.ipynb #b28ae6aa
 from __future__ import annotations
-import os
+import atexit, os
 import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['world', 'rank', 'launched', 'setup', 'my_classes', 'all_sum_', 'agree', 'spread', 'gather']
+__all__ = ['world', 'rank', 'launched', 'leave', 'setup', 'my_classes', 'all_sum_', 'agree', 'spread', 'gather']
 
 # %% ../nbs/00a_distributed.ipynb #70bb76db
 def world() -> int:
@@ -26,6 +26,11 @@ def launched() -> bool:
     "Whether `torchrun` started this process as one of several (its environment says so), joined yet or not."
     return int(os.environ.get('WORLD_SIZE', '1')) > 1
 
+# %% ../nbs/00a_distributed.ipynb #cba40ad4
+def leave():
+    "Leave the job (destroy the process group) if this process is in one; nothing otherwise."
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+
 # %% ../nbs/00a_distributed.ipynb #4ee329c4
 def setup(device:torch.device|None=None, # where this rank computes (NCCL for CUDA, else gloo)
          ) -> int:
@@ -34,6 +39,7 @@ def setup(device:torch.device|None=None, # where this rank computes (NCCL for CU
         cuda = device is not None and torch.device(device).type == 'cuda'
         if cuda: torch.cuda.set_device(torch.device(device))              # NCCL's collectives run on this rank's GPU
         dist.init_process_group('nccl' if cuda else 'gloo')
+        atexit.register(leave)                                             # the job's threads stop before the interpreter does
     return world()
 
 # %% ../nbs/00a_distributed.ipynb #6b7bf2cd

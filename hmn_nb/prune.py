@@ -138,14 +138,19 @@ def choose_beta(model:HMN, # the over-budget HMN
                 cfg:EvalConfig|None=None, # how candidates are scored (on the validation split)
                 val_per_class:int=50, # validation images per class
                 progress:bool=False, # progress bars
+                scored:dict|None=None, # candidates scored already, by hard images per class: kept, and filled in place
+                saved=None, # called with `scored` after each new candidate, so that an interrupted search resumes
                ) -> dict:
     "Score double-end pruning at every β of `grid` on a validation split; return the grid, scores and best β."
     val, cfg = validation_data(data, val_per_class), cfg or EvalConfig(runs=2)
-    k, scores, seen = removals_needed(model, budget), [], {}
+    k, scores, seen = removals_needed(model, budget), [], {} if scored is None else scored
     for beta in grid:
-        hard = prune_plan(aum, k, 'double-end', beta)['hard_per_class']
-        if hard not in seen: seen[hard] = _score_beta(model, aum, budget, beta, val, cfg, progress)   # β values removing the same images share one
-        scores.append(dict(beta=beta, hard_per_class=hard, acc_mean=seen[hard].mean, acc_std=seen[hard].std, accs=seen[hard].accs))
+        h = str(prune_plan(aum, k, 'double-end', beta)['hard_per_class'])          # β values removing the same images share one score
+        if h not in seen:
+            r = _score_beta(model, aum, budget, beta, val, cfg, progress)
+            seen[h] = dict(acc_mean=r.mean, acc_std=r.std, accs=list(r.accs))
+            if saved is not None: saved(seen)
+        scores.append(dict(beta=beta, hard_per_class=int(h), **seen[h]))
     best = max(scores, key=lambda s: (s['acc_mean'], -s['beta']))
     return dict(beta=best['beta'], grid=scores, val_images=len(val.x_test), eval=asdict(cfg.resolve(data.name)))
 
@@ -216,6 +221,8 @@ def aum_and_beta(model:HMN, # the over-budget HMN
                  aum:torch.Tensor|None=None, # (K, G) scores already computed (None: score now)
                  search:dict|None=None, # a β search already made (None: search when needed)
                  saved=None, # called with the scores once they are computed
+                 scored:dict|None=None, # β candidates scored so far (`choose_beta`): resumed from, filled in place
+                 saved_beta=None, # called with them after each new candidate
                 ) -> tuple:
     "Step 3: AUM(x) = (1/T) Σ_t M_t(x) of every image, then β (given, or the grid's best on held-out images): (aum, β, search, seconds scoring)."
     t = time.time()
@@ -224,7 +231,7 @@ def aum_and_beta(model:HMN, # the over-budget HMN
         if saved is not None: saved(aum)
     t_aum, beta = time.time() - t, (p.beta if p.beta is not None else 0.0)
     if p.strategy == 'double-end' and p.beta is None:
-        search = search or choose_beta(model, aum, budget, data, grid=p.grid, cfg=beta_training(p, ev), val_per_class=p.val_per_class, progress=progress)
+        search = search or choose_beta(model, aum, budget, data, grid=p.grid, cfg=beta_training(p, ev), val_per_class=p.val_per_class, progress=progress, scored=scored, saved=saved_beta)
         beta = search['beta']
     return aum, beta, search, t_aum
 

@@ -196,10 +196,11 @@ def condense_arms(cfg:RunConfig, # an HMN run: its matching, pruning (over_budge
 
 # %% ../nbs/13_saved.ipynb #baf35135
 def _scores(model:HMN, data:ImageData, budget:int, p:PruneConfig, cfg:RunConfig, progress:bool, known:dict, save) -> tuple:
-    "(AUM, β) of one arm: those in `known` (`aum` as a list, `search`), or computed now, put in `known` and `save()`d at once."
+    "(AUM, β) of one arm: those in `known` (`aum` as a list, `search`, the β `candidates` scored so far), or computed now, put in `known` and `save()`d at once."
     aum = torch.tensor(known['aum'], device=data.device) if 'aum' in known else None
     keep = lambda a: (known.update(aum=a.tolist()), save())
-    aum, beta, known['search'], _ = aum_and_beta(model, data, budget, p, cfg.eval, cfg.seed, progress, aum=aum, search=known.get('search'), saved=keep)
+    aum, beta, known['search'], _ = aum_and_beta(model, data, budget, p, cfg.eval, cfg.seed, progress, aum=aum, search=known.get('search'), saved=keep,
+                                              scored=known.setdefault('candidates', {}), saved_beta=lambda _: save())
     save()
     return aum, beta
 
@@ -323,7 +324,8 @@ def ablation_saved(path, # the folder of an over-budget HMN run, condensed with 
         p = replace(run_config_from(res['config']).prune, strategy='double-end', beta=None, grid=grid)
         ev = eval_with(res['eval'], {'runs': runs})
         aum, beta, state['search'], _ = aum_and_beta(over, data, budget, p, ev, seed, progress, search=state.get('search'),
-            aum=torch.tensor(state['aum'], device=dev) if 'aum' in state else None, saved=lambda a: (state.update(aum=a.tolist()), save()))
+            aum=torch.tensor(state['aum'], device=dev) if 'aum' in state else None, saved=lambda a: (state.update(aum=a.tolist()), save()),
+            scored=state.setdefault('candidates', {}), saved_beta=lambda _: save())
         save()
         for s, (pruned, report) in prune_every_way(over, aum, budget, beta, seed).items():
             if s in state['results']: continue

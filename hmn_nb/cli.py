@@ -23,10 +23,11 @@ from .distributed import launched
 from .base import get_device
 from .saved import read_run, evaluate_saved, prune_saved
 from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
+from .records import STUDY, queue_plan, released_path, run_queue
 
 # %% auto #0
 __all__ = ['condense_config', 'condense', 'prune_command', 'evaluate_command', 'export_command', 'recipe_row', 'recipes_command',
-           'Stopped', 'main']
+           'study_command', 'Stopped', 'main']
 
 # %% ../nbs/14_cli.ipynb #2de73ae7
 def _only(given:dict, *sections) -> list:
@@ -163,6 +164,7 @@ def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
                     ) -> str:
     "`hmn_nb evaluate DIR_OR_FILE [--eval-arch A,B]`: evaluate a saved set again, once per network; return the lines to print."
     changes = section_of(settings_given(args, EVAL_FLAGS), 'eval')
+    args.path = released_path(args.path)                          # a released set's name: its record
     f, rj, _ = read_run(args.path)
     where = rj if rj is not None and f.name == 'condensed.pt' else f.with_name(f.name + '.evaluations.json')
     lines = [_evaluate_one(args, changes, arch, f, where) for arch in args.arch or [None]]
@@ -172,7 +174,7 @@ def evaluate_command(args, # parsed `hmn_nb evaluate` arguments
 def export_command(args, # parsed `hmn_nb export` arguments
                   ) -> str:
     "`hmn_nb export DIR_OR_FILE --to FOLDER [--format png|pt|npz]`: write the images as PNG class folders, or as one file of tensors."
-    f, _, _ = read_run(args.path)
+    f, _, _ = read_run(released_path(args.path))
     c = load_condensed(f)
     out, n = export_set(c, args.to, args.format), f"{c.meta['num_classes'] * c.meta['images_per_class']:,} images"
     return f"{n} in {c.meta['num_classes']} class folders -> {out}" if args.format == 'png' else f"{n} as {args.format} -> {out/('condensed.' + args.format)}"
@@ -230,6 +232,16 @@ def recipes_command(args, # parsed `hmn_nb recipes` arguments
     if args.json: return json.dumps(rows, indent=2)
     return '\n\n'.join(map(_details, rows)) if args.long or args.pattern in RECIPES else _table(rows)
 
+# %% ../nbs/14_cli.ipynb #3e003aa1
+def study_command(args, # parsed `hmn_nb study` arguments
+                 ) -> str:
+    "`hmn_nb study [--run] [--only TEXT]`: the units the study's records lack and their cost here; with --run, make them first."
+    units = [u for u in STUDY if args.only in u.name]
+    if not units: raise ValueError(f"no unit of the study has {args.only!r} in its name; `hmn_nb study` lists them")
+    if args.run and (failed := run_queue(units, args.records, progress=args.progress)):
+        raise ValueError(f"{len(failed)} unit(s) failed ({', '.join(failed)}), the others' records are written; their lines above say why")
+    return queue_plan(units, args.records)
+
 # %% ../nbs/14_cli.ipynb #054cb4f5
 def _first_line(e) -> str: return (str(e).strip().splitlines() or [''])[0]
 
@@ -258,7 +270,8 @@ def _error_line(e:Exception) -> tuple:
             f"it with the command (HMN_NB_TRACEBACK=1 shows the traceback)"), 1
 
 # %% ../nbs/14_cli.ipynb #f1bbf270
-_COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command)
+_COMMANDS = dict(condense=condense, prune=prune_command, evaluate=evaluate_command, export=export_command, recipes=recipes_command,
+                 study=study_command)
 
 # %% ../nbs/14_cli.ipynb #5498db4b
 def _failed(command:str, e:Exception) -> int:
@@ -276,8 +289,8 @@ def _stop(signum, frame): raise Stopped()
 
 # %% ../nbs/14_cli.ipynb #7503bf4c
 def _one_process(command:str):
-    "Refuse `prune`, `evaluate` and `export` under torchrun: only `condense` spreads its work over ranks."
-    if command in ('prune', 'evaluate', 'export') and launched():
+    "Refuse `prune`, `evaluate`, `export` and `study` under torchrun: only `condense` spreads its work over ranks."
+    if command in ('prune', 'evaluate', 'export', 'study') and launched():
         raise ValueError(f"{command} runs in one process (under torchrun only condense spreads its work): run `hmn_nb {command}` without torchrun")
 
 # %% ../nbs/14_cli.ipynb #b255634b

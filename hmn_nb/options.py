@@ -185,6 +185,10 @@ _EXAMPLES = {
     'recipes': """examples:
   hmn_nb recipes cpu          every recipe for 2 CPU cores
   hmn_nb recipes cifar10-ipc10 --json""",
+    'study': """examples:
+  hmn_nb study                                   what the study's records lack, and its minutes on this CPU
+  nohup hmn_nb study --run > study.log 2>&1 &    make them, one unit at a time, in the background
+  hmn_nb study --run --only cifar10/ipc10        only the units whose name contains cifar10/ipc10""",
 }
 
 # %% ../nbs/13a_options.ipynb #6ca85319
@@ -221,7 +225,7 @@ def _evaluate_parser(sub):
                  'and append the accuracies to the evaluations in result.json (earlier numbers are never changed). '
                  'The options are named as in condense and prune; the old spellings --runs, --steps, --epochs, --test-size, '
                  '--compile and --arch are accepted for one more release.')
-    e.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
+    e.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, a condensed .pt file, or a released set (cifar10-ipc10)')
     _eval_args(e, prefix=''); e.add_argument('--root', help='where the data set is, if not where it was')
     _run_args(e, out=False)
 
@@ -232,7 +236,7 @@ def _export_parser(sub):
                  'Write every image of a condensed set for use without hmn_nb: lossless PNGs, one folder per class, readable by '
                  'torchvision.datasets.ImageFolder with the same labels (png); or one file of tensors, normalised and as pixels, '
                  'with labels, mean, std, class names and a README (pt for torch.load, npz for numpy.load).')
-    x.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, or a condensed .pt file')
+    x.add_argument('path', metavar='DIR_OR_FILE', help='output folder of a run, a condensed .pt file, or a released set (cifar10-ipc10)')
     x.add_argument('--to', required=True, metavar='FOLDER', help='new folder to write (must not exist or be empty)')
     x.add_argument('--format', choices=('png', 'pt', 'npz'), default='png', help='png class folders (default), pt (torch) or npz (numpy) tensors')
 
@@ -245,12 +249,24 @@ def _recipes_parser(sub):
     k.add_argument('--json', action='store_true', help='print them as JSON, every setting included')
     k.add_argument('--long', action='store_true', help='every matching recipe in full: cost on each device with its basis, result, work, memory')
 
+# %% ../nbs/13a_options.ipynb #abb38811
+def _study_parser(sub):
+    "`hmn_nb study [--run] [--only TEXT] [--records DIR]`."
+    s = _command(sub, 'study', "list what the study's records lack, with its cost here; --run makes it",
+                 "List the units of the paper's study (runs, evaluations, references) whose records are not yet in the records "
+                 "folder, each with its estimated minutes on this CPU; with --run, make them one at a time, each resuming where it "
+                 "stopped, and write each record as it finishes.")
+    s.add_argument('--run', action='store_true', help='make the records, one unit at a time (else only list them)')
+    s.add_argument('--only', default='', metavar='TEXT', help='only the units whose name contains TEXT')
+    s.add_argument('--records', metavar='DIR', help="the records folder (default: $HMN_NB_RECORDS, else the clone's nbs/records)")
+    s.add_argument('--no-progress', dest='progress', action='store_false', help='no progress bars')
+
 # %% ../nbs/13a_options.ipynb #9d1adf0a
 def build_parser() -> argparse.ArgumentParser:
-    "The `hmn_nb` argument parser: condense, prune, evaluate, export, recipes."
+    "The `hmn_nb` argument parser: condense, prune, evaluate, export, recipes, study."
     p = _Parser(prog='hmn_nb', description='Hierarchical Memory Networks for dataset condensation.')
     p.add_argument('--version', action='version', version=f'hmn_nb {hmn_nb.__version__}')
     sub = p.add_subparsers(dest='command', parser_class=_Parser, metavar='COMMAND')
     sub.required = True
-    for add in (_condense_parser, _prune_parser, _evaluate_parser, _export_parser, _recipes_parser): add(sub)
+    for add in (_condense_parser, _prune_parser, _evaluate_parser, _export_parser, _recipes_parser, _study_parser): add(sub)
     return p

@@ -23,7 +23,7 @@ from .distributed import launched
 from .base import get_device
 from .saved import read_run, evaluate_saved, prune_saved
 from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
-from .records import STUDY, queue_plan, released_path, run_queue
+from .records import STUDY, queue_plan, recipe_record, released_path, run_queue
 
 # %% auto #0
 __all__ = ['condense_config', 'condense', 'prune_command', 'evaluate_command', 'export_command', 'recipe_row', 'recipes_command',
@@ -188,14 +188,14 @@ def _memory(r) -> dict:
 # %% ../nbs/14_cli.ipynb #b3bd2ec5
 def recipe_row(r, # a `Recipe`
               ) -> dict:
-    "One recipe as a row: its name, settings in short, cost and measurement."
+    "One recipe as a row: its name, settings in short, cost, and what the study's record of it measured."
     c = r.config
     ev = f"{c.eval.steps} steps" if c.eval.steps else f"{c.eval.epochs} epochs"
     pr = f"+{c.prune.over_budget:.0%}, {c.prune.strategy}" if c.prune.active else 'at budget'
     time = duration(r.minutes) + f" {'CPU' if r.scale == 'cpu' else 'T4'}{'' if r.measured else ' (model)'}"
     return dict(name=r.name, dataset=r.dataset, ipc=r.ipc, scale=r.scale, matching=f"{c.match.iters} x {c.match.inner}",
                 evaluation=f"{c.eval.runs} x {ev}", pruning=pr, time=time,
-                minutes=round(r.minutes, 1), cost=r.cost, measured=r.measured or 'not run', work=recipe_work(r), memory_gb=_memory(r), config=c.to_dict())
+                minutes=round(r.minutes, 1), cost=r.cost, measured=recipe_record(r.name) or "not in the study's records", work=recipe_work(r), memory_gb=_memory(r), config=c.to_dict())
 
 # %% ../nbs/14_cli.ipynb #4a6ebbef
 def _work_line(row:dict) -> str:

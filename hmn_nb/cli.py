@@ -23,7 +23,7 @@ from .distributed import launched
 from .base import get_device
 from .saved import read_run, evaluate_saved, prune_saved
 from .options import FLAGS, EVAL_FLAGS, settings_given, section_of, build_parser
-from .records import STUDY, queue_plan, recipe_record, released_path, run_queue
+from .records import STUDY, queue_plan, recipe_record, recipe_result, released_path, run_queue
 
 # %% auto #0
 __all__ = ['condense_config', 'condense', 'prune_command', 'evaluate_command', 'export_command', 'recipe_row', 'recipes_command',
@@ -192,7 +192,8 @@ def recipe_row(r, # a `Recipe`
     c = r.config
     ev = f"{c.eval.steps} steps" if c.eval.steps else f"{c.eval.epochs} epochs"
     pr = f"+{c.prune.over_budget:.0%}, {c.prune.strategy}" if c.prune.active else 'at budget'
-    time = duration(r.minutes) + f" {'CPU' if r.scale == 'cpu' else 'T4'}{'' if r.measured else ' (model)'}"
+    rec = recipe_result(r.name)
+    time = f"{duration(rec['seconds'] / 60)} CPU (record)" if rec else duration(r.minutes) + f" {'CPU' if r.scale == 'cpu' else 'T4'} (model)"
     return dict(name=r.name, dataset=r.dataset, ipc=r.ipc, scale=r.scale, matching=f"{c.match.iters} x {c.match.inner}",
                 evaluation=f"{c.eval.runs} x {ev}", pruning=pr, time=time,
                 minutes=round(r.minutes, 1), cost=r.cost, measured=recipe_record(r.name) or "not in the study's records", work=recipe_work(r), memory_gb=_memory(r), config=c.to_dict())
@@ -210,8 +211,8 @@ def _table(rows:list, cols:tuple=('name', 'matching', 'evaluation', 'pruning', '
     "`recipe_row`s as a text table, one line each; `hmn_nb recipes NAME` gives the rest."
     w = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in cols[:-1]}
     lines = ['  '.join(k.ljust(w.get(k, 0)) for k in cols)] + ['  '.join(str(r[k]).ljust(w.get(k, 0)) for k in cols).rstrip() for r in rows]
-    return '\n'.join(lines + ["matching: networks x steps; evaluation: networks x schedule; time: measured on 2 CPU cores, or the",
-                               "cost model's estimate (model). hmn_nb recipes NAME: a recipe's cost, result, work and memory."])
+    return '\n'.join(lines + ["matching: networks x steps; evaluation: networks x schedule; time: the study's record of the recipe",
+                               "(record), or the cost model's on 2 bfloat16 CPU cores or a T4 (model). hmn_nb recipes NAME: more."])
 
 # %% ../nbs/14_cli.ipynb #cb5e9a5c
 def _details(row:dict, width:int=100) -> str:

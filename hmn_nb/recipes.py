@@ -24,8 +24,7 @@ class Recipe:
     name:str; dataset:str; ipc:int; scale:str
     config:RunConfig              # the settings (root left to the user)
     cost:str                      # expected wall time and hardware
-    measured:str|None = None      # what a run of it gave here, with the command's hardware and time; None: not run
-    minutes:float|None = None     # expected minutes on the scale's reference device (2 CPU cores for cpu, a T4 else): measured, or the model's
+    minutes:float|None = None     # the cost model's minutes on the scale's reference device (2 bfloat16 CPU cores for cpu, a T4 else)
 
 # %% ../nbs/12_recipes.ipynb #717c57fd
 SETS = {'digits': (10, (1, 32, 32), 1297, 500), 'svhn': (10, (3, 32, 32), 73257, 26032), 'cifar10': (10, (3, 32, 32), 50000, 10000),
@@ -109,53 +108,38 @@ def _gpu_short(dataset:str, ipc:int, minutes:float=30, device:str='T4') -> dict:
 # %% ../nbs/12_recipes.ipynb #182f156a
 @dataclass(frozen=True)
 class _Cpu:
-    "The `cpu` schedule of one data set and IPC, and what a run of it gave here."
+    "The `cpu` schedule of one data set and IPC."
     iters:int; inner:int; eval_steps:int   # matching: networks x steps on each; SGD steps per evaluation network
     test_size:int|None = None           # test on a class-balanced subset of this many (None: all); not yet rerun: 2,000
     eval_runs:int = 5
     match:dict = field(default_factory=dict); eval:dict = field(default_factory=dict)   # further matching and evaluation settings
-    fast:bool = False                   # retuned for the compiled step and bf16 where native (others: the float32 settings they were measured with)
-    measured:tuple|None = None          # (seconds, what it gave) of `hmn_nb condense --recipe NAME`, run here
-    cost:str|None = None                # the expected time where not measured; where measured, the cost on other CPUs
+    fast:bool = False                   # retuned for the compiled step and bf16 where native (others: the float32 settings they were made with)
+    note:str|None = None                # what the cost model leaves out
 
 # %% ../nbs/12_recipes.ipynb #4f9c9acc
-# The warm start fits batches of 512 images to real ones; what counts is the fits per image (steps x 512 / images):
-# at CIFAR-10 IPC 10, ~140 fits (400 steps) left the reconstruction at MSE 0.25 and 38 % before any matching, ~700
-# (2,000 steps) at 0.13 and 47 % (study: "Where the decoded images lose"). IPC 50 decodes 5,630 images, so it needs
-# ~4 times IPC 10's steps for as many fits; the old 1,000 steps (~90 fits) gave 25.1 %.
-# Measured times: the 2026-11-25 runs had a machine about 2.3 times faster than the 2026-12-01 ones (prose below).
+# The warm start fits batches of 512 images to real ones; what counts is the fits per image (steps x 512 / images).
+# IPC 50 decodes 5,630 images, so it needs ~4 times IPC 10's steps for as many fits.
 _TINY = 'on a copy cut to 20 training and 10 validation images per class'
 _CPU = {
-    ('digits', 1): _Cpu(3, 8, 300, fast=True, measured=(202, '97.40 ± 0.18 % over 5 networks, 2 AVX2 cores (2026-12-01)')),
-    ('digits', 10): _Cpu(6, 6, 300, measured=(430, '97.28 ± 0.74 % over 5 networks (2026-11-25)')),
-    ('digits', 50): _Cpu(4, 5, 300, measured=(803, '96.84 ± 0.45 % over 5 networks (2026-11-25)')),
+    ('digits', 1): _Cpu(3, 8, 300, fast=True), ('digits', 10): _Cpu(6, 6, 300), ('digits', 50): _Cpu(4, 5, 300),
     ('svhn', 1): _Cpu(20, 10, 300, 2000), ('svhn', 10): _Cpu(6, 8, 500, 2000),
     ('svhn', 50): _Cpu(2, 5, 400, 2000, match=dict(warm_start=1000)),
-    # CIFAR-10: IDC's distance (l1 on conv weights, +0.58 ± 0.28 points at IPC 10 in the options table), warm starts of
-    # ~1,000-2,000 fits per image, and evaluations long enough to pass the convergence check (one network where the
-    # study's seeds give the spread), trained through torch.compile (x2.5 a step in bfloat16: bench/eval_compile.py)
+    # CIFAR-10: IDC's distance (l1 on conv weights), warm starts of ~1,000-2,000 fits per image, and evaluations long
+    # enough to pass the convergence check (one network where the study's seeds give the spread), trained through
+    # torch.compile (x2.5 a step in bfloat16: bench/eval_compile.py)
     ('cifar10', 1): _Cpu(80, 10, 1000, eval_runs=2, fast=True, match=dict(compile=True, warm_start=2000, metric='l1', fc=False),
-        eval=dict(converge=True, compile=True), measured=(1192, '45.95 ± 0.36 % over 2 networks of 1,000 SGD steps, converged '
-        '(+0.16 points over the second half), all 10,000 test images, JPEG class-folder copy, 2 AMD EPYC cores with avx512_bf16, '
-        'bfloat16 (2026-12-03)'), cost='about an hour where the CPU has no native bfloat16 (float32; 4.2 s a matching step on 2 AVX2 cores)'),
+        eval=dict(converge=True, compile=True)),
     ('cifar10', 10): _Cpu(6, 8, 4000, eval_runs=1, fast=True, match=dict(compile=True, warm_start=4000, metric='l1', fc=False),
-        eval=dict(converge=True, compile=True), measured=(748, '54.65 % with one network of 4,000 SGD steps, converged (-0.17 '
-        'points over the second half), all 10,000 test images, JPEG class-folder copy, 2 AMD EPYC cores with avx512_bf16, bfloat16 '
-        '(2026-12-03; the evaluation made again under the compiled network)'),
-        cost='longer where the CPU has no native bfloat16 (not measured for these settings)'),
-    # IPC 50: the one recipe over 40 minutes; its warm start (12,000 steps of a decoder twice as wide, 1,993 s) is most of it
+        eval=dict(converge=True, compile=True)),
+    # IPC 50: its warm start (12,000 steps of a decoder twice as wide) is most of it
     ('cifar10', 50): _Cpu(6, 8, 12000, eval_runs=1, fast=True, match=dict(compile=True, warm_start=12000, metric='l1', fc=False),
-        eval=dict(converge=True, compile=True), measured=(2979, '64.76 % with one network of 12,000 SGD steps, not converged '
-        '(+1.3 points over the second half), all 10,000 test images, JPEG class-folder copy, 2 AMD EPYC cores with avx512_bf16, '
-        'bfloat16 (2026-12-03; the evaluation made again under the compiled network, 120 s of pauses taken out)'),
-        cost='longer where the CPU has no native bfloat16 (not measured for these settings)'),
+        eval=dict(converge=True, compile=True)),
     ('cifar100', 1): _Cpu(3, 6, 300, 2000), ('cifar100', 10): _Cpu(1, 5, 500, 2000), ('cifar100', 50): _Cpu(1, 3, 800, 2000),
-    ('tinyimagenet', 1): _Cpu(1, 2, 200, 2000, 3, measured=(1087, f'1.82 ± 0.34 % over 3 networks (chance: 0.5 %), {_TINY} (2026-11-25)')),
+    ('tinyimagenet', 1): _Cpu(1, 2, 200, 2000, 3, note=f'the study runs it {_TINY}'),
     # one matching step over 200 classes at 64 x 64 is ~80 CIFAR-10 steps: one step, 16 generated images per class-match
-    ('tinyimagenet', 10): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16), measured=(1186,
-        f'0.40 ± 0.15 % over 3 networks (chance: 0.5 %), {_TINY}, 2 AVX2 cores (2026-12-02)')),
-    ('tinyimagenet', 50): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16), cost='more than 24 GB of memory and about '
-        '35 min on 2 CPU cores: a run here was killed for memory in its evaluation after 34 min (2026-12-02; not finished)')}
+    ('tinyimagenet', 10): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16)),
+    ('tinyimagenet', 50): _Cpu(1, 1, 200, 2000, 3, match=dict(batch_syn=16), note='needs more than 24 GB of memory in its '
+        'evaluation, more than the memory model says (a run on a 24 GB machine was killed for memory)')}
 
 # %% ../nbs/12_recipes.ipynb #9b5533cc
 def _cpu(dataset:str, ipc:int) -> dict:
@@ -177,15 +161,15 @@ def duration(minutes:float, # a cost model's or a measurement's minutes
 
 # %% ../nbs/12_recipes.ipynb #6af6e4c3
 def _cost(dataset:str, ipc:int, scale:str, cfg:RunConfig) -> str:
-    "The expected wall time of a recipe: measured where it ran, else the cost model's, with what it rests on."
-    t = lambda u: run_minutes(cfg, UNIT_COSTS[u])
+    "The expected wall time of a recipe by the cost model, on the devices of its scale, with what it rests on."
+    t = lambda u: run_minutes(cfg, u)
     if scale != 'cpu':
-        fits = '' if scale == 'paper' or t('T4') <= 30 else ' (cannot fit 30 T4 minutes)'
-        return (f"at most about {duration(t('T4'))} on a T4, {duration(t('L4'))} on an L4, {duration(t('A100'))} on an A100{fits} "
-                "(model; GPU unit costs are upper-bound estimates, not yet measured on a GPU)")
-    c = _CPU[dataset, ipc]
-    if c.measured: return f"about {round(c.measured[0] / 60)} min on 2 CPU cores (measured)" + (f"; {c.cost}" if c.cost else '')
-    return f"about {duration(t('cpu'))} on 2 CPU cores with native bfloat16 (model, from measured unit costs; not run)"
+        fits = '' if scale == 'paper' or t(UNIT_COSTS['T4']) <= 30 else ' (cannot fit 30 T4 minutes)'
+        return (f"at most about {duration(t(UNIT_COSTS['T4']))} on a T4, {duration(t(UNIT_COSTS['L4']))} on an L4, "
+                f"{duration(t(UNIT_COSTS['A100']))} on an A100{fits} (model; GPU unit costs are upper-bound estimates, not yet measured on a GPU)")
+    note = _CPU[dataset, ipc].note
+    return (f"{duration(t(_CPU_UNITS['bf16']))} on 2 CPU cores with native bfloat16, {duration(t(_CPU_UNITS['fp32']))} "
+            "without (cost model, from measured unit costs)" + (f"; {note}" if note else ''))
 
 # %% ../nbs/12_recipes.ipynb #7976e808
 def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
@@ -193,9 +177,7 @@ def _recipe(dataset:str, ipc:int, scale:str) -> Recipe:
     s = {'paper': _PAPER, 'gpu-short': _gpu_short(dataset, ipc), 'cpu': _cpu(dataset, ipc)}[scale]
     name = f"{dataset}-ipc{ipc}-{scale}"
     cfg = replace(_config(dataset, ipc, s), recipe=name)
-    m = _CPU[dataset, ipc].measured if scale == 'cpu' else None
-    minutes = m[0] / 60 if m else run_minutes(cfg, UNIT_COSTS['cpu' if scale == 'cpu' else 'T4'])
-    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale, cfg), m and f"{m[1]}, {m[0]:,} s", minutes)
+    return Recipe(name, dataset, ipc, scale, cfg, _cost(dataset, ipc, scale, cfg), run_minutes(cfg, UNIT_COSTS['cpu' if scale == 'cpu' else 'T4']))
 
 # %% ../nbs/12_recipes.ipynb #5d872509
 RECIPES = {r.name: r for r in (_recipe(d, i, s) for d in ('digits', 'svhn', 'cifar10', 'cifar100', 'tinyimagenet')

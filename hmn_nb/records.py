@@ -22,8 +22,8 @@ from .saved import evaluate_saved
 
 # %% auto #0
 __all__ = ['RECORDS_URL', 'KINDS', 'STUDY', 'RELEASED', 'records_dir', 'Unit', 'unit_config', 'unit_state', 'cpu_units',
-           'unit_minutes', 'run_unit', 'queue_plan', 'run_queue', 'recipe_record', 'released_folder', 'Released',
-           'load_released', 'released_path']
+           'unit_minutes', 'run_unit', 'queue_plan', 'run_queue', 'recipe_result', 'recipe_record', 'released_folder',
+           'Released', 'load_released', 'released_path']
 
 # %% ../nbs/13b_records.ipynb #2d3604c9
 RECORDS_URL = 'https://raw.githubusercontent.com/hmn-nb/hmn_nb/main/nbs/records'   # a record's files, outside a clone
@@ -211,16 +211,23 @@ def _recipe_unit(recipe:str) -> Unit|None:
     return next((u for u in STUDY if u.kind == 'run' and u.recipe == recipe and u.changes.get('method', 'hmn') == 'hmn' and not u.changes.get('seed')), None)
 
 # %% ../nbs/13b_records.ipynb #35574c2e
+def recipe_result(recipe:str, # a recipe's name
+                  records=None, # the records folder (None: `records_dir()`)
+                 ) -> dict|None:
+    "The study's record of `recipe` (its seed-0 run), as `result.json` holds it, with its unit's name; None: not in the records."
+    u = _recipe_unit(recipe)
+    if u is None or not (f := records_dir(records)/u.name/'result.json').exists(): return None
+    return dict(json.loads(f.read_text()), unit=u.name)
+
+# %% ../nbs/13b_records.ipynb #e6e0ebf2
 def recipe_record(recipe:str, # a recipe's name
                   records=None, # the records folder (None: `records_dir()`)
                  ) -> str|None:
     "What the study's record of `recipe` measured, in words (accuracy, networks, convergence, machine, time); None: not in the records."
-    u = _recipe_unit(recipe)
-    if u is None or not (f := records_dir(records)/u.name/'result.json').exists(): return None
-    r = json.loads(f.read_text())
+    if (r := recipe_result(recipe, records)) is None: return None
     conv = {True: ', converged', False: ', not converged'}.get(r.get('converged'), '')
     return (f"{r['acc_mean']:.2f} ± {r['acc_std']:.2f} % over {r['eval_runs']} network(s){conv}, {r['test_images']:,} test images, "
-            f"{r['hardware']}, {r['eval']['precision']}, {r['seconds']:,.0f} s (record {u.name}, {r['evaluations'][0]['at'][:10]})")
+            f"{r['hardware']}, {r['eval']['precision']}, {r['seconds']:,.0f} s (record {r['unit']}, {r['evaluations'][0]['at'][:10]})")
 
 # %% ../nbs/13b_records.ipynb #3f4c5673
 RELEASED = {'cifar10-ipc1': 'cifar10/ipc1-hmn-s0', 'cifar10-ipc10': 'cifar10/ipc10-hmn-s0', 'cifar10-ipc50': 'cifar10/ipc50-hmn-s0',

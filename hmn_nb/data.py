@@ -4,14 +4,14 @@
 
 # %% ../nbs/01_data.ipynb #6ce094b0
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['normalize', 'denormalize', 'ImageData', 'from_pixels', 'load_digits_data', 'ClassSampler', 'sample_per_class',
-           'show_grid']
+__all__ = ['VAL_SEED', 'normalize', 'denormalize', 'ImageData', 'from_pixels', 'load_digits_data', 'ClassSampler',
+           'sample_per_class', 'validation_indices', 'validation_data', 'held_out', 'show_grid']
 
 # %% ../nbs/01_data.ipynb #7616d5fb
 def normalize(x:torch.Tensor, # pixels in [0, 1], (N, C, H, W)
@@ -174,6 +174,34 @@ def sample_per_class(y:torch.Tensor, # labels (N,)
     if k < 1: raise ValueError(f"k (images per class) must be at least 1, not {k}")
     y = y.cpu()
     return torch.cat([_draw_k(torch.nonzero(y == c).flatten(), k, c, generator) for c in range(num_classes)])
+
+# %% ../nbs/01_data.ipynb #95cfb34c
+VAL_SEED = 0x5EED_7A1  # the validation draw's own seed: no run seed's warm start or random baseline draws the same permutation
+
+# %% ../nbs/01_data.ipynb #0265852d
+def validation_indices(data:ImageData, # the data set
+                       per_class:int=50, # validation images per class (at most half of a class)
+                      ) -> torch.Tensor:
+    "Training-split indices of the validation images: `per_class` of every class (at most half of its images), fixed."
+    per_class = max(1, min(per_class, int(data.y_train.bincount().min()) // 2))
+    return sample_per_class(data.y_train, per_class, data.num_classes, torch.Generator().manual_seed(VAL_SEED)).to(data.device)
+
+# %% ../nbs/01_data.ipynb #1536e691
+def validation_data(data:ImageData, # the data set
+                    per_class:int=50, # validation images per class
+                   ) -> ImageData:
+    "A copy of `data` whose test split is its validation images (`validation_indices`): what every choice is scored on."
+    i = validation_indices(data, per_class)
+    return replace(data, x_test=data.x_train[i], y_test=data.y_train[i])
+
+# %% ../nbs/01_data.ipynb #ccdf1e8d
+def held_out(data:ImageData, # the data set
+             per_class:int=50, # validation images per class, removed from its training split
+            ) -> ImageData:
+    "A copy of `data` without its validation images in the training split: what a run with a validation split condenses on."
+    keep = torch.ones(len(data.y_train), dtype=torch.bool, device=data.device)
+    keep[validation_indices(data, per_class)] = False
+    return replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
 
 # %% ../nbs/01_data.ipynb #6fa04be7
 def _grid_shape(y:torch.Tensor, data:ImageData, per_class:int, max_classes:int) -> tuple:

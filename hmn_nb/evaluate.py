@@ -194,29 +194,35 @@ class EvalResult:
     seconds:float           # wall time of the whole evaluation
     device:str = 'cpu'
     extra:dict = field(default_factory=dict)   # method-specific notes (e.g. how baseline images were drawn)
-    half_accs:list|None = None  # the same networks trained on half the schedule (`EvalConfig.converge`); None: not checked
+    half_accs:list|None = None  # the same networks trained on half the schedule, on the test images (no validation given)
+    val_accs:list|None = None   # the networks' accuracies on the validation images, when given: what choices read
+    val_half_accs:list|None = None  # the half-schedule networks on the validation images (they never see the test images)
 
     @property
     def mean(self) -> float: return statistics.fmean(self.accs)
     @property
     def std(self) -> float: return statistics.pstdev(self.accs)   # population std, as the literature reports
     @property
+    def val_mean(self) -> float|None: return None if self.val_accs is None else statistics.fmean(self.val_accs)
+    @property
     def moved(self) -> float|None:
-        "Δ = mean(whole) − mean(half): the points the schedule's second half added (None: not checked)."
+        "Δ = mean(whole) − mean(half), on the validation images when given: the points the second half added (None: not checked)."
+        if self.val_half_accs is not None: return self.val_mean - statistics.fmean(self.val_half_accs)
         return None if self.half_accs is None else self.mean - statistics.fmean(self.half_accs)
     @property
     def converged(self) -> bool|None:
         "|Δ| < `converge_tol`: a longer schedule is not expected to change the number (None: not checked)."
-        return None if self.half_accs is None else abs(self.moved) < self.config.get('converge_tol', 0.5)
+        return None if self.moved is None else abs(self.moved) < self.config.get('converge_tol', 0.5)
 
 # %% ../nbs/05_evaluate.ipynb #e2e5fe7d
 def _result_str(self:EvalResult) -> str:
-    "Mean ± std over the runs, and whether the schedule converged."
+    "Mean ± std over the runs, the validation mean when measured, and whether the schedule converged."
     s = f"{self.mean:.2f} ± {self.std:.2f} % over {len(self.accs)} runs ({self.n_images} images)"
-    return s if self.half_accs is None else f"{s}, {'converged' if self.converged else 'NOT converged'} ({self.moved:+.2f} over the second half)"
+    if self.val_accs is not None: s += f"; validation {self.val_mean:.2f} %"
+    return s if self.moved is None else f"{s}, {'converged' if self.converged else 'NOT converged'} ({self.moved:+.2f} over the second half)"
 def _result_dict(self:EvalResult) -> dict:
-    "Every field, with the mean, std and convergence computed."
-    return dict(acc_mean=self.mean, acc_std=self.std, converged=self.converged, moved=self.moved, **asdict(self))
+    "Every field, with the mean, std, validation mean and convergence computed."
+    return dict(acc_mean=self.mean, acc_std=self.std, val_mean=self.val_mean, converged=self.converged, moved=self.moved, **asdict(self))
 
 EvalResult.__str__, EvalResult.to_dict = _result_str, _result_dict
 
@@ -238,24 +244,29 @@ def run_protocol(draw, # draw(r) -> (x, y): the training set of run r
                  progress:bool=True, # fastprogress bars (runs, and steps within a run)
                  extra:dict|None=None, # more fields for the result (e.g. the set's size)
                  label:str='evaluation', # names the stage in the progress bars
+                 val:tuple|None=None, # (x, y) validation images: convergence reads them, and the test split is seen once a network
                 ) -> EvalResult:
-    "Train `cfg.runs` fresh networks, run r on `draw(r)`, and collect their test accuracies."
+    "Train `cfg.runs` fresh networks, run r on `draw(r)`, and collect their test (and validation) accuracies."
     cfg = (cfg or EvalConfig()).resolve(data.name).check()
     device = torch.device(device) if device is not None else data.device
     cfg = replace(cfg, precision=resolve_precision(cfg.precision, device))          # what runs, never 'auto'
     xt, yt = (t.to(device) for t in test_split(data, cfg))
+    choose = (xt, yt) if val is None else tuple(t.to(device) for t in val)          # what convergence is judged on
     t0, seeds, done = time.time(), run_seeds(cfg.seed, cfg.runs), {}
     runs = master_bar(spread(cfg.runs)) if progress else spread(cfg.runs)        # under torchrun: run r on rank r mod R
     for r in runs:
-        x, y = (t.to(device) for t in draw(r)); done[r] = [len(x)]
-        for c in (cfg, cfg.half()) if cfg.converge else (cfg,):                   # the half: same seed, same set
+        x, y = (t.to(device) for t in draw(r)); done[r] = dict(n=len(x))
+        for half in (False, True) if cfg.converge else (False,):                  # the half: same seed, same set
+            c = cfg.half() if half else cfg
             net = train_net(make_net(data, c, seeds[r], device), x, y, c, seeds[r], pbar=runs if progress else None,
-                            label=f'{label} run {r + 1}/{cfg.runs}' + (' (half schedule)' if c is not cfg else ''))
-            done[r].append(test_accuracy(net, xt, yt, precision=cfg.precision))
-        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {done[r][1]:.2f}%" + (f" (half: {done[r][2]:.2f}%)" if cfg.converge else ''))
-    *_, (n, *_) = got = list(gather(done).values())                                 # every rank's runs, in order
-    return EvalResult([g[1] for g in got], asdict(cfg), n, n / data.num_classes, len(xt), time.time() - t0,
-                      str(device), extra or {}, [g[2] for g in got] if cfg.converge else None)
+                            label=f'{label} run {r + 1}/{cfg.runs}' + (' (half schedule)' if half else ''))
+            if not half: done[r]['test'] = test_accuracy(net, xt, yt, precision=cfg.precision)
+            if half or val is not None: done[r]['half' if half else 'val'] = test_accuracy(net, *choose, precision=cfg.precision)
+        if progress: runs.write(f"{label} run {r + 1}/{cfg.runs}: {done[r]['test']:.2f}%" + (f" (half: {done[r]['half']:.2f}%)" if cfg.converge else ''))
+    got = list(gather(done).values())                                             # every rank's runs, in order
+    col = lambda k, on=True: [g[k] for g in got] if on else None
+    return EvalResult(col('test'), asdict(cfg), got[-1]['n'], got[-1]['n'] / data.num_classes, len(xt), time.time() - t0, str(device),
+                      extra or {}, col('half', cfg.converge and val is None), col('val', val is not None), col('half', cfg.converge and val is not None))
 
 # %% ../nbs/05_evaluate.ipynb #7eb02234
 def at_resolution(x:torch.Tensor, # images (N, C, H, W)
@@ -285,10 +296,11 @@ def evaluate(x:torch.Tensor, # normalised images (N, C, H, W), normalised like `
              progress:bool=True, # fastprogress bars
              extra:dict|None=None, # more fields for the result
              label:str='evaluation', # names the stage in the progress bars
+             val:tuple|None=None, # (x, y) validation images, for the convergence check (see `run_protocol`)
             ) -> EvalResult:
     "Train `cfg.runs` fresh ConvNets on (x, y) and test them on `data`'s test split."
     _check_set(x, y, data)
-    return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label)
+    return run_protocol(lambda r: (x, y), data, cfg, device, progress, extra, label, val)
 
 # %% ../nbs/05_evaluate.ipynb #f61e30af
 def _random_draw(data:ImageData, k:int, seed:int, size:int|None=None) -> tuple:
@@ -304,17 +316,20 @@ def evaluate_random(data:ImageData, # the data set
                     progress:bool=True, # fastprogress bars
                     redraw:bool=True, # a new random draw for every run (else one draw, from `cfg.seed`)
                     size:int|None=None, # show them at `size` x `size` (`at_resolution`); None: as they are
+                    val:tuple|None=None, # (x, y) validation images, for the convergence check (see `run_protocol`)
                    ) -> EvalResult:
     "The random-real baseline: `k` random training images per class, through the same protocol."
     cfg = cfg or EvalConfig()
     seeds = run_seeds(cfg.seed + 1_000_003, cfg.runs)    # draws independent of the runs' own seeds
-    return run_protocol(lambda r: _random_draw(data, k, seeds[r if redraw else 0], size), data, cfg, device, progress, extra=dict(method='random', k=k, redraw=redraw, size=size))
+    return run_protocol(lambda r: _random_draw(data, k, seeds[r if redraw else 0], size), data, cfg, device, progress,
+                        extra=dict(method='random', k=k, redraw=redraw, size=size), val=val)
 
 # %% ../nbs/05_evaluate.ipynb #a14037cf
 def evaluate_full(data:ImageData, # the data set, all of whose training images each network trains on
                   cfg:EvalConfig|None=None, # the schedule and networks (None: `EvalConfig()`)
                   device=None, # where to train (None: `data`'s device)
                   progress:bool=True, # fastprogress bars
+                  val:tuple|None=None, # (x, y) validation images, for the convergence check (see `run_protocol`)
                  ) -> EvalResult:
     "The full-data upper bound: the whole training split, through the same protocol."
-    return run_protocol(lambda r: (data.x_train, data.y_train), data, cfg, device, progress, extra=dict(method='full'))
+    return run_protocol(lambda r: (data.x_train, data.y_train), data, cfg, device, progress, extra=dict(method='full'), val=val)

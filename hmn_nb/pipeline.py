@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 import hmn_nb
 from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory, code_version, allocator_retention
-from .data import ImageData, show_grid
+from .data import ImageData, held_out, validation_data
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
 from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget, hmn_layout
@@ -21,13 +21,13 @@ from .condensed import save_condensed
 from .matching import MatchConfig
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
-from .prune import PruneConfig, equal_training, prune_stage, aum_figure, held_out
-from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output
+from .prune import PruneConfig, equal_training, prune_stage
+from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output, save_figures
 from .distributed import setup, rank, world, agree, my_classes
 
 # %% auto #0
-__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'images_per_class', 'memory_estimate', 'check_memory',
-           'say', 'condense_stage', 'save_figures', 'run']
+__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'split_run', 'images_per_class', 'memory_estimate',
+           'check_memory', 'say', 'condense_stage', 'run']
 
 # %% ../nbs/11_pipeline.ipynb #7bc88d7d
 METHODS = ('hmn', 'dc', 'random')
@@ -46,6 +46,7 @@ class RunConfig:
     prune:PruneConfig = field(default_factory=PruneConfig)
     eval:EvalConfig = field(default_factory=EvalConfig)
     layout:dict = field(default_factory=dict)   # HMN: changes to `hmn_layout`'s layout, e.g. {'instance_channels': 1}
+    validation:int = 0            # validation images per class held out of the training split: choices read them, the test split reports; 0: none
     seed:int = 0                  # the one seed of the run
     device:str = 'auto'           # auto (CUDA when available), cpu, cuda, cuda:N or mps
     deterministic:bool = False    # torch's deterministic algorithms and their equivalents (`set_deterministic`), for this run
@@ -60,19 +61,20 @@ def _check_data_and_seed(cfg:RunConfig):
     if not isinstance(cfg.ipc, int) or cfg.ipc < 1: raise ValueError(f"ipc must be a whole number of images, at least 1, not {cfg.ipc}")
     if not isinstance(cfg.seed, int) or not 0 <= cfg.seed < 2**63: raise ValueError(f"seed must be a whole number in [0, 2^63), not {cfg.seed}")
     if cfg.dataset == 'digits' and cfg.root is not None: raise ValueError("digits comes with hmn_nb and needs no root (--root); leave it out")
+    if not isinstance(cfg.validation, int) or cfg.validation < 0: raise ValueError(f"validation is a whole number of images per class, 0 for none, not {cfg.validation}")
     if cfg.download and cfg.dataset not in ('svhn', 'cifar10', 'cifar100'):
         raise ValueError(f"download (--download) applies to svhn, cifar10 and cifar100, not {cfg.dataset}")
 
 # %% ../nbs/11_pipeline.ipynb #ea4ee4a8
 def _check_run(self:RunConfig) -> RunConfig:
-    "A checked copy: clear errors for settings that cannot work, `eval.seed` set to the run's seed."
+    "A checked copy: clear errors for settings that cannot work, `eval.seed` set to the run's seed, β chosen on the run's validation split."
     _check_data_and_seed(self)
     p, names = self.prune.check(), [f.name for f in fields(HMNConfig)]
     if bad := set(self.layout) - set(names): raise ValueError(f"unknown layout setting {sorted(bad)[0]!r}; the layout's settings are {', '.join(names)}")
     if self.layout and self.method != 'hmn': raise ValueError(f"layout settings shape an HMN, not a {self.method} set; leave them out")
     if self.method != 'hmn' and p.over_budget > 0:
         raise ValueError(f"over-budget condensation and pruning apply to --method hmn (its images can be removed one by one), not {self.method}")
-    return replace(self, match=self.match.check(), eval=replace(self.eval, seed=self.seed).check())
+    return replace(self, match=self.match.check(), eval=replace(self.eval, seed=self.seed).check(), prune=replace(p, val_per_class=self.validation or p.val_per_class))
 
 RunConfig.check = _check_run
 
@@ -102,6 +104,15 @@ def build_container(cfg:RunConfig, # the run: method, IPC, over_budget, layout, 
     if cfg.method == 'hmn': return HMN.for_budget(data, cfg.ipc, cfg.prune.over_budget, seed=cfg.seed, layout=cfg.layout)
     return PixelSet.from_real(data, cfg.ipc, seed=cfg.seed).to(data.device)
 
+# %% ../nbs/11_pipeline.ipynb #ece97d03
+def split_run(cfg:RunConfig, # the run (`validation`: images per class, 0 for none)
+              data:ImageData, # its data set
+             ) -> tuple:
+    "(what the run condenses on, its validation images as (x, y) or None): the training split without `cfg.validation` images a class."
+    if not cfg.validation: return data, None
+    v = validation_data(data, cfg.validation)
+    return held_out(data, cfg.validation), (v.x_test, v.y_test)
+
 # %% ../nbs/11_pipeline.ipynb #3bc3c5b5
 def images_per_class(cfg:RunConfig, # the run: method, IPC, over_budget, layout
                      classes:int, # K
@@ -124,7 +135,7 @@ def memory_estimate(cfg:RunConfig, # the run
     "GB at the peaks: 'load' (host: decoded pixels and one float copy), 'run' (where it runs: data + max(matching, evaluation)), and the parts."
     P, gb = math.prod(shape), 4 * math.prod(shape) / 1e9
     G, _ = images_per_class(cfg, classes, shape)
-    fit = n_train - classes * cfg.prune.val_per_class if cfg.method == 'hmn' and cfg.prune.over_budget > 0 else 0
+    fit = n_train - classes * cfg.prune.val_per_class if cfg.validation or (cfg.method == 'hmn' and cfg.prune.over_budget > 0) else 0
     step = (27 + 4.5 * min(G, cfg.match.batch_syn)) * P / 3072 / 1e3 if cfg.method != 'random' else 0.0
     parts = dict(process=1.0, data=gb * (n_train + n_test), fit_copy=gb * fit, matching_step=step, generated=gb * classes * G, eval_step=0.4 * P / 3072)
     run_gb = parts['process'] + parts['data'] + max(parts['fit_copy'] + step, parts['generated'] + parts['eval_step'])   # eval: a training step and a test batch
@@ -171,41 +182,8 @@ def condense_stage(cfg:RunConfig, # the run
     if cfg.method == 'random': return [], match
     say(progress, f"{'warm start and ' if cfg.method == 'hmn' and cfg.match.warm_start else ''}matching: "
                   f"{cfg.match.iters} networks x {cfg.match.inner} steps, {model.images_per_class} images per class")
-    fit = held_out(data, cfg.prune.val_per_class) if over else data          # β is later chosen on unseen images
+    fit = held_out(data, cfg.prune.val_per_class) if over and not cfg.validation else data     # β is later chosen on unseen images
     return condense(model, fit, match, cfg.seed, checkpoint, progress=progress, times=times), match
-
-# %% ../nbs/11_pipeline.ipynb #b7087236
-def _save_fig(fig, path:Path):
-    "Save a matplotlib figure atomically (temporary file, then rename) and close it."
-    import matplotlib.pyplot as plt
-    try: atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format=path.suffix[1:]))
-    finally: plt.close(fig)
-
-# %% ../nbs/11_pipeline.ipynb #657e8267
-def _loss_figure(losses:list, title:str):
-    "The matching loss of every step, as a figure."
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5, 3))
-    ax.plot(range(1, len(losses) + 1), losses, lw=0.8)
-    ax.set_xlabel('matching step'); ax.set_ylabel('matching loss (mean over classes)'); ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    return fig
-
-# %% ../nbs/11_pipeline.ipynb #d8ffc9bc
-def save_figures(out:Path, # the run's folder
-                 model:SyntheticSet, # the final set
-                 data:ImageData, # the data set
-                 title:str, # the samples figure's title
-                 losses:list, # the matching loss of every step
-                 scored:SyntheticSet|None=None, # the set before pruning, for the AUM figure (None: no figure)
-                 aum=None, # its AUM scores
-                 plan=None, # what pruning removed
-                ):
-    "Write `samples.png`, and `loss.png` when there are losses, and `aum.png` when the run was pruned."
-    with torch.no_grad(): x, y = model.generate()
-    _save_fig(show_grid(x, y, data, per_class=10, title=title), out/'samples.png')
-    if losses: _save_fig(_loss_figure(losses, title), out/'loss.png')
-    if aum is not None: _save_fig(aum_figure(scored, aum, plan, data), out/'aum.png')
 
 # %% ../nbs/11_pipeline.ipynb #5e3bff4f
 class _Clock:
@@ -259,11 +237,11 @@ def _load(cfg:RunConfig, device:torch.device, progress:bool, data:ImageData|None
     return load_data(cfg.dataset, cfg.root, size=cfg.size, download=cfg.download, device=device, progress=progress)
 
 # %% ../nbs/11_pipeline.ipynb #077dc985
-def _final_evaluation(model:SyntheticSet, data:ImageData, cfg:RunConfig, device:torch.device, progress:bool) -> EvalResult:
-    "Step 5: `cfg.eval.runs` fresh networks trained on the set `model` decodes, tested on the real test split."
+def _final_evaluation(model:SyntheticSet, data:ImageData, cfg:RunConfig, device:torch.device, progress:bool, val:tuple|None=None) -> EvalResult:
+    "Step 5: `cfg.eval.runs` fresh networks trained on the set `model` decodes, tested on the real test split (and `val`, which the check reads)."
     say(progress, f"evaluation: {cfg.eval.runs} fresh networks")
     with torch.no_grad(): x, y = model.generate()
-    return evaluate(x, y, data, cfg.eval, device, progress=progress)
+    return evaluate(x, y, data, cfg.eval, device, progress=progress, val=val)
 
 # %% ../nbs/11_pipeline.ipynb #0d33a9e1
 def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:list|None, data:ImageData|None, ck:Path|None=None) -> RunResult:
@@ -271,17 +249,17 @@ def _run(cfg:RunConfig, device:torch.device, out:Path|None, progress:bool, argv:
     clock = _Clock()
     with clock('load'): data = _load(cfg, device, progress, data)
     check_memory(cfg, data, device); my_classes(data.num_classes)                      # refused here, not hours later
-    budget = budget_floats(cfg.ipc, data.num_classes, data.shape)
-    model = build_container(cfg, data)                                                  # 1. the container, (1 + p) IPC
+    budget, (fit, val) = budget_floats(cfg.ipc, data.num_classes, data.shape), split_run(cfg, data)
+    model = build_container(cfg, fit)                                                   # 1. the container, (1 + p) IPC
     over = model.storage_floats() > budget
-    with clock('condense'): losses, match = condense_stage(cfg, model, data, budget, ck or (out and out/'checkpoint.pt'), progress, clock.stages)   # 2.
-    info = _info(cfg, budget, losses, match, _held_out(cfg, model, budget), argv)
+    with clock('condense'): losses, match = condense_stage(cfg, model, fit, budget, ck or (out and out/'checkpoint.pt'), progress, clock.stages)   # 2.
+    info = _info(cfg, budget, losses, match, bool(cfg.validation) or _held_out(cfg, model, budget), argv)
     if over: _keep(out, 'condensed-over.pt', model, data, info)
     if cfg.prune.active and over: say(progress, "AUM scoring and pruning")
     with clock('prune'): pruned, report, aum, plan = prune_stage(model, data, budget, cfg.prune, cfg.eval, cfg.seed, progress)  # 3-4.
     if report: report['validation_held_out'] = True                                  # see `held_out`
     _keep(out, 'condensed.pt', pruned, data, {**info, 'prune': report})
-    with clock('evaluate'): ev = _final_evaluation(pruned, data, cfg, device, progress)   # 5. fresh networks on the set
+    with clock('evaluate'): ev = _final_evaluation(pruned, data, cfg, device, progress, val)   # 5. fresh networks on the set
     if report: clock.stages.update(aum=report['aum_seconds'], beta_search=report['seconds'] - report['aum_seconds'])
     res = _result(cfg, data, budget, model, pruned, match, losses, report, ev, clock, device, argv)
     if out is not None:

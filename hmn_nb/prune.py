@@ -7,17 +7,16 @@ from __future__ import annotations
 import math, time
 from dataclasses import dataclass, asdict, replace
 import torch
-from .data import ImageData, sample_per_class
+from .data import ImageData, validation_data
 from .generator import HMN, SyntheticSet
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .matching import MatchConfig
 from .aum import aum_scores, aum_config
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'VAL_SEED', 'BETA_GRID', 'ABLATION', 'removals_needed', 'prune_plan', 'image_aum', 'prune',
-           'validation_indices', 'validation_data', 'held_out', 'choose_beta', 'PruneConfig', 'aum_training',
-           'beta_training', 'equal_training', 'aum_and_beta', 'prune_stage', 'prune_every_way', 'beta_figure',
-           'aum_figure', 'aum_browser']
+__all__ = ['STRATEGIES', 'BETA_GRID', 'ABLATION', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'choose_beta',
+           'PruneConfig', 'aum_training', 'beta_training', 'equal_training', 'aum_and_beta', 'prune_stage',
+           'prune_every_way', 'beta_figure', 'aum_figure', 'aum_browser']
 
 # %% ../nbs/10_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, # the over-budget HMN
@@ -90,34 +89,6 @@ def prune(model:HMN, # the over-budget HMN
     plan = prune_plan(aum, k, strategy, beta, seed)
     new = model.keep(plan['keep'])
     return new, _prune_report(model, new, plan, k, budget, strategy, beta)
-
-# %% ../nbs/10_prune.ipynb #95cfb34c
-VAL_SEED = 0x5EED_7A1  # the validation draw's own seed: no run seed's warm start or random baseline draws the same permutation
-
-# %% ../nbs/10_prune.ipynb #0265852d
-def validation_indices(data:ImageData, # the data set
-                       per_class:int=50, # validation images per class (at most half of a class)
-                      ) -> torch.Tensor:
-    "Training-split indices of the validation images: `per_class` of every class (at most half of its images), fixed."
-    per_class = max(1, min(per_class, int(data.y_train.bincount().min()) // 2))
-    return sample_per_class(data.y_train, per_class, data.num_classes, torch.Generator().manual_seed(VAL_SEED)).to(data.device)
-
-# %% ../nbs/10_prune.ipynb #1536e691
-def validation_data(data:ImageData, # the data set
-                    per_class:int=50, # validation images per class
-                   ) -> ImageData:
-    "A copy of `data` whose test split is its validation images (`validation_indices`), for choosing β."
-    i = validation_indices(data, per_class)
-    return replace(data, x_test=data.x_train[i], y_test=data.y_train[i])
-
-# %% ../nbs/10_prune.ipynb #ccdf1e8d
-def held_out(data:ImageData, # the data set
-             per_class:int=50, # validation images per class, removed from its training split
-            ) -> ImageData:
-    "A copy of `data` without its validation images in the training split: what an over-budget HMN is condensed on."
-    keep = torch.ones(len(data.y_train), dtype=torch.bool, device=data.device)
-    keep[validation_indices(data, per_class)] = False
-    return replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
 
 # %% ../nbs/10_prune.ipynb #b6fb8741
 BETA_GRID = (0.0, 0.1, 0.2, 0.3, 0.5)

@@ -16,12 +16,13 @@ from .nets import native_bf16
 from .evaluate import evaluate_full, evaluate_random
 from .condensed import load_condensed
 from .run_folder import evaluation_record
-from .pipeline import RunConfig, images_per_class, run, run_config_from
-from .recipes import _CPU_UNITS, _sgd_steps, SETS, duration, recipe_config, run_minutes
+from .pipeline import RunConfig, images_per_class, run, run_config_from, split_run
+from .recipes import _CPU_UNITS, _sgd_steps, SETS, apply_changes, duration, recipe_config, run_minutes
+from .ladder import ladder_points, run_ladder
 from .saved import evaluate_saved
 
 # %% auto #0
-__all__ = ['RECORDS_URL', 'KINDS', 'STUDY', 'RELEASED', 'records_dir', 'Unit', 'unit_config', 'unit_state', 'cpu_units',
+__all__ = ['RECORDS_URL', 'KINDS', 'LADDER', 'STUDY', 'RELEASED', 'records_dir', 'Unit', 'unit_config', 'unit_state', 'cpu_units',
            'unit_minutes', 'run_unit', 'queue_plan', 'run_queue', 'recipe_result', 'recipe_record', 'released_folder',
            'Released', 'load_released', 'released_path']
 
@@ -42,7 +43,7 @@ def records_dir(path=None, # a records folder (None: $HMN_NB_RECORDS, else the c
     return clone or Path.home()/'.cache'/'hmn_nb'/'records'
 
 # %% ../nbs/13b_records.ipynb #59f08bc4
-KINDS = ('run', 'evaluate', 'random', 'real16', 'full')
+KINDS = ('run', 'evaluate', 'ladder', 'random', 'real16', 'full')
 
 # %% ../nbs/13b_records.ipynb #3d489196
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Unit:
     kind:str = 'run'          # one of `KINDS`; `evaluate` evaluates the run `name` again, with `changes`
     k:int|None = None         # real images per class of a 'random' or 'real16' reference
     keep:bool = False         # commit its condensed set (a released set)
+    points:tuple = ()         # a 'ladder': its rungs in matching steps (`run_ladder`); units of one ladder share its folder
 
 # %% ../nbs/13b_records.ipynb #fb136302
 def unit_config(u:Unit, # a unit
@@ -76,6 +78,9 @@ def unit_state(u:Unit, # a unit
               ) -> str:
     "'done', 'started', 'to do', 'waiting', 'no set' or 'no data'."
     d, todo = records/u.name, 'no data' if u.data and not (default_root()/u.data).exists() else 'to do'
+    if u.kind == 'ladder':
+        have = {p['steps'] for p in json.loads((d/'ladder.json').read_text())['points']} if (d/'ladder.json').exists() else set()
+        return 'done' if set(u.points) <= have else 'started' if have or (d/'checkpoint.pt').exists() else todo
     if u.kind not in ('run', 'evaluate'): return 'done' if (d/f'reference-{u.kind}-k{u.k}.json').exists() else todo
     if u.kind == 'run': return 'done' if (d/'result.json').exists() else 'started' if (d/'checkpoint.pt').exists() else todo
     if not (d/'result.json').exists(): return 'waiting'
@@ -105,10 +110,13 @@ def unit_minutes(u:Unit, # a unit
                 ) -> float:
     "Estimated minutes of `u`, by the recipes' cost model."
     cfg, units = unit_config(u), units or cpu_units()[1]
-    if u.kind == 'run': return run_minutes(cfg, units)
     K, (C, H, W), n_train, _ = SETS[cfg.dataset]
-    n = {'full': n_train, 'evaluate': K * images_per_class(cfg, K, (C, H, W))[1]}.get(u.kind, K * (u.k or 1))
-    return _sgd_steps(cfg.eval, n) * units['sgd_step'] * (cfg.eval.width / 128) ** 2 * H * W / 1024 / 60000
+    ev = lambda n: _sgd_steps(cfg.eval, n) * units['sgd_step'] * (cfg.eval.width / 128) ** 2 * H * W / 1024 / 60000
+    if u.kind == 'run': return run_minutes(cfg, units)
+    if u.kind == 'ladder':      # one run to the top rung, and an evaluation at every rung
+        top = apply_changes(cfg, **{'match.iters': max(1, max(u.points) // cfg.match.inner)})
+        return run_minutes(top, units) + (len(u.points) - 1) * ev(K * images_per_class(cfg, K, (C, H, W))[1])
+    return ev({'full': n_train, 'evaluate': K * images_per_class(cfg, K, (C, H, W))[1]}.get(u.kind, K * (u.k or 1)))
 
 # %% ../nbs/13b_records.ipynb #daa02ee7
 def _ignore(d:Path, keep:bool):
@@ -122,9 +130,9 @@ def _ignore(d:Path, keep:bool):
 def _reference(u:Unit, d:Path, progress:bool):
     "Write the record of a real-image reference: every network's accuracy, the convergence check, the settings, the machine."
     cfg = unit_config(u)
-    data = load_data(cfg.dataset, cfg.root, progress=progress)
-    if u.kind == 'full': ev = evaluate_full(data, cfg.eval, progress=progress)
-    else: ev = evaluate_random(data, u.k, cfg.eval, progress=progress, size=data.shape[-1] // 2 if u.kind == 'real16' else None)
+    fit, val = split_run(cfg, load_data(cfg.dataset, cfg.root, progress=progress))      # drawn from the training part, checked on validation
+    if u.kind == 'full': ev = evaluate_full(fit, cfg.eval, progress=progress, val=val)
+    else: ev = evaluate_random(fit, u.k, cfg.eval, progress=progress, size=fit.shape[-1] // 2 if u.kind == 'real16' else None, val=val)
     rec = evaluation_record(ev, kind=u.kind, k=u.k, recipe=u.recipe, dataset=cfg.dataset, images_per_class=ev.images_per_class)
     d.mkdir(parents=True, exist_ok=True); write_json(rec, d/f'reference-{u.kind}-k{u.k}.json')
 
@@ -133,7 +141,8 @@ def _evaluate(u:Unit, d:Path, progress:bool):
     "Evaluate the run in `d` again with the unit's evaluation settings (appended to its result.json)."
     evaluate_saved(d, {k.split('.')[-1]: v for k, v in u.changes.items()}, root=default_root()/u.data if u.data else None, progress=progress)
 
-_MAKERS = {'run': lambda u, d, progress: run(unit_config(u), d, progress=progress), 'evaluate': _evaluate}   # the rest: `_reference`
+_MAKERS = {'run': lambda u, d, progress: run(unit_config(u), d, progress=progress), 'evaluate': _evaluate,
+           'ladder': lambda u, d, progress: run_ladder(unit_config(u), u.points, d, progress)}   # the rest: `_reference`
 
 # %% ../nbs/13b_records.ipynb #f45feebf
 def run_unit(u:Unit, # the unit to make
@@ -143,13 +152,14 @@ def run_unit(u:Unit, # the unit to make
     "Make the record of `u` (resuming where it stopped) and return its folder."
     d = records_dir(records)/u.name
     _MAKERS.get(u.kind, _reference)(u, d, progress)
-    _ignore(d, u.keep)
+    if u.kind != 'ladder': _ignore(d, u.keep)              # a ladder keeps its checkpoint for the rungs still planned
     return d
 
 # %% ../nbs/13b_records.ipynb #8b238648
 def _plan_line(u:Unit, state:str, costs:dict) -> str:
     "One unit's line of the plan: its state, estimated time and name (and what an evaluation or a reference changes)."
     what = ', '.join([*(f'{k}={v}' for k, v in u.changes.items()), *([f'k={u.k}'] if u.k else [])]) or 'as the recipe'
+    what = f"rungs {', '.join(map(str, u.points))}; {what}" if u.kind == 'ladder' else what
     return f"  {state:8s} {duration(unit_minutes(u, costs)):>12s}  {u.name}" + ('' if u.kind == 'run' else f" ({u.kind}: {what})")
 
 # %% ../nbs/13b_records.ipynb #a086d616
@@ -194,9 +204,29 @@ def _refs(ipc:int, hmn_count:int) -> list:
     "CIFAR-10's real-image references at `ipc`: at 16 x 16, IDC's count (4 per stored image) and the HMN's count."
     return [Unit(f'cifar10/ipc{ipc}-refs', f'cifar10-ipc{ipc}-cpu', 'cifar10', kind='real16', k=k) for k in (4 * ipc, hmn_count)]
 
+# %% ../nbs/13b_records.ipynb #2801e189
+def _ladder(ipc:int, seed:int, points:tuple, warm:bool=True) -> Unit:
+    "A segment of the matching ladder of CIFAR-10's `cpu` recipe at `ipc` (500 validation images a class), from the warm start or from random memories."
+    changes = {'validation': 500, 'seed': seed, **({} if warm else {'match.warm_start': 0})}
+    return Unit(f"cifar10/ladder-ipc{ipc}-{'warm' if warm else 'random'}-s{seed}", f'cifar10-ipc{ipc}-cpu', 'cifar10', changes, 'ladder', points=points)
+
+# %% ../nbs/13b_records.ipynb #a55aeca3
+def _ladder_refs(ipc:int, hmn_count:int) -> list:
+    "The ladder's real-image references at `ipc`: the HMN's count at 16 x 16, IDC's count (4 a stored image) at 16 x 16, the budget as it is, and all."
+    refs = [('real16', hmn_count), ('real16', 4 * ipc), ('random', ipc), ('full', None)]
+    return [Unit(f'cifar10/ladder-refs-ipc{ipc}', f'cifar10-ipc{ipc}-cpu', 'cifar10', {'validation': 500}, kind, k) for kind, k in refs]
+
+# %% ../nbs/13b_records.ipynb #eb16deef
+LADDER = [_ladder(10, 0, (0, 48, 96)), _ladder(1, 0, (0, 800)), *_ladder_refs(10, 145),
+          *(_ladder(10, s, (0, 48, 96)) for s in (1, 2)), *(_ladder(1, s, (0, 800)) for s in (1, 2)), *_ladder_refs(1, 17),
+          _ladder(10, 0, (48, 96), warm=False), _ladder(1, 0, (800,), warm=False),
+          *(_ladder(10, s, ladder_points(48, 384)) for s in (0, 1, 2)), *(_ladder(1, s, ladder_points(800, 1600)) for s in (0, 1, 2)),
+          *(_ladder(10, s, ladder_points(48, 2000)) for s in (0, 1, 2)), *(_ladder(1, s, ladder_points(800, 3200)) for s in (0, 1, 2)),
+          _ladder(10, 0, ladder_points(48, 2000)[1:], warm=False), _ladder(1, 0, ladder_points(800, 3200)[1:], warm=False)]
+
 # %% ../nbs/13b_records.ipynb #4118f0eb
 _TINY_DATA = 'tiny-imagenet-200'      # the cut copy here: 20 training images a class
-STUDY = [_cifar10(10, 'hmn'), Unit('digits/ipc1-hmn-s0', 'digits-ipc1-cpu', keep=True), _cifar10(1, 'hmn'), _cifar10(10, 'random'), _cifar10(10, 'dc'), _cifar10(1, 'random'), _cifar10(1, 'dc'),
+STUDY = [*LADDER, _cifar10(10, 'hmn'), Unit('digits/ipc1-hmn-s0', 'digits-ipc1-cpu', keep=True), _cifar10(1, 'hmn'), _cifar10(10, 'random'), _cifar10(10, 'dc'), _cifar10(1, 'random'), _cifar10(1, 'dc'),
          *_refs(10, 145), *_refs(1, 17), Unit('cifar10/full', 'cifar10-ipc10-cpu', 'cifar10', kind='full'),
          *(_cifar10(ipc, 'hmn', s) for ipc in (10, 1) for s in (1, 2)),
          _cifar10(50, 'hmn'), _cifar10(50, 'random'), _cifar10(50, 'dc'), *_refs(50, 563),

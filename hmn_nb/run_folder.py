@@ -10,13 +10,15 @@ from dataclasses import dataclass, field, fields, MISSING
 import torch
 import hmn_nb
 from pathlib import Path
-from .base import describe_device, tf32_in_use, write_json, code_version
+from .base import describe_device, tf32_in_use, write_json, code_version, atomic_write
+from .data import ImageData, show_grid
 from .evaluate import EvalResult
 from .generator import SyntheticSet
+from .prune import aum_figure
 
 # %% auto #0
 __all__ = ['RESULT_FORMAT', 'RUN_FILES', 'RunResult', 'evaluation_record', 'measured', 'write_result', 'output_folder',
-           'output_lock', 'claim_output']
+           'output_lock', 'claim_output', 'save_figures']
 
 # %% ../nbs/10a_run_folder.ipynb #f8179d98
 RESULT_FORMAT = 1   # result.json's format: raised when a field changes meaning or a required one is added
@@ -37,6 +39,8 @@ class RunResult:
     tf32:bool|None = None         # on CUDA: float32 convolutions may have run as TF32 (`tf32_in_use`); None elsewhere
     processes:str|None = None     # under torchrun: 'N ranks, backend' (None: one process)
     converged:bool|None = None    # the evaluation moved by less than `eval.converge_tol` over its second half (None: not checked)
+    val_mean:float|None = None    # mean accuracy on the run's validation images, what choices read (None: no validation split)
+    val_accs:list|None = None     # one validation accuracy per network
     before_pruning:dict|None = None   # pruned after the run (`prune_saved`): the numbers it had before
     evaluation:int|None = None    # which entry of `evaluations` the top-level numbers are (None: written before format 1)
     code:str|None = None          # the code that wrote it (`code_version`): the version, and the commit from a checkout
@@ -78,6 +82,7 @@ def evaluation_record(ev:EvalResult, # what an evaluation measured
     "One entry of `evaluations`: accuracy, every run, the settings, when and where it was measured."
     return dict(acc_mean=ev.mean, acc_std=ev.std, accs=ev.accs, runs=len(ev.accs), test_images=ev.test_images,
                 converged=ev.converged, moved=ev.moved, half_accs=ev.half_accs,
+                **({} if ev.val_accs is None else dict(val_mean=ev.val_mean, val_accs=ev.val_accs, val_half_accs=ev.val_half_accs)),
                 eval=ev.config, seconds=ev.seconds, device=ev.device, threads=torch.get_num_threads(), hardware=describe_device(ev.device), tf32=tf32_in_use(ev.device),
                 version=hmn_nb.__version__, code=code_version(),
                 at=time.strftime('%Y-%m-%dT%H:%M:%S%z'), **extra)
@@ -91,7 +96,7 @@ def measured(ev:EvalResult, # the final evaluation
     s = model.storage_floats()
     return dict(storage_floats=s, within_budget=s <= budget, images_per_class=model.images_per_class, acc_mean=ev.mean,
                 acc_std=ev.std, accs=ev.accs, eval_runs=len(ev.accs), test_images=ev.test_images, eval=ev.config,
-                eval_seconds=ev.seconds, converged=ev.converged)
+                eval_seconds=ev.seconds, converged=ev.converged, val_mean=ev.val_mean, val_accs=ev.val_accs)
 
 # %% ../nbs/10a_run_folder.ipynb #1b6c6c4e
 def write_result(res:RunResult, # what a run (or a later pruning) measured
@@ -156,3 +161,36 @@ def claim_output(out:Path, # the run's folder
         raise ValueError(f"{out} holds a finished run (result.json): evaluate it again with `hmn_nb evaluate {out}`, choose another output folder, or start over with --fresh")
     if method == 'random' and (out/'checkpoint.pt').exists():
         raise ValueError(f"{out} holds the checkpoint of an unfinished condensation; choose another output folder, or --fresh to discard it")
+
+# %% ../nbs/10a_run_folder.ipynb #b7087236
+def _save_fig(fig, path:Path):
+    "Save a matplotlib figure atomically (temporary file, then rename) and close it."
+    import matplotlib.pyplot as plt
+    try: atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=100, format=path.suffix[1:]))
+    finally: plt.close(fig)
+
+# %% ../nbs/10a_run_folder.ipynb #657e8267
+def _loss_figure(losses:list, title:str):
+    "The matching loss of every step, as a figure."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(1, len(losses) + 1), losses, lw=0.8)
+    ax.set_xlabel('matching step'); ax.set_ylabel('matching loss (mean over classes)'); ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/10a_run_folder.ipynb #d8ffc9bc
+def save_figures(out:Path, # the run's folder
+                 model:SyntheticSet, # the final set
+                 data:ImageData, # the data set
+                 title:str, # the samples figure's title
+                 losses:list, # the matching loss of every step
+                 scored:SyntheticSet|None=None, # the set before pruning, for the AUM figure (None: no figure)
+                 aum=None, # its AUM scores
+                 plan=None, # what pruning removed
+                ):
+    "Write `samples.png`, and `loss.png` when there are losses, and `aum.png` when the run was pruned."
+    with torch.no_grad(): x, y = model.generate()
+    _save_fig(show_grid(x, y, data, per_class=10, title=title), out/'samples.png')
+    if losses: _save_fig(_loss_figure(losses, title), out/'loss.png')
+    if aum is not None: _save_fig(aum_figure(scored, aum, plan, data), out/'aum.png')

@@ -10,16 +10,16 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import torch
 from .base import get_device, write_json
-from .data import ImageData
+from .data import ImageData, held_out
 from .datasets import load_data
 from .memory import budget_floats, gipc_for_budget
 from .generator import HMN
 from .condensed import load_condensed, save_condensed
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
-from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, held_out, prune_every_way, prune_stage
-from .run_folder import RunResult, evaluation_record, measured, output_lock, write_result
-from .pipeline import RunConfig, run_config_from, save_figures, say
+from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, prune_every_way, prune_stage
+from .run_folder import save_figures, RunResult, evaluation_record, measured, output_lock, write_result
+from .pipeline import RunConfig, run_config_from, say
 
 # %% auto #0
 __all__ = ['ARMS', 'WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'paired_sets',

@@ -205,10 +205,11 @@ def _refs(ipc:int, hmn_count:int) -> list:
     return [Unit(f'cifar10/ipc{ipc}-refs', f'cifar10-ipc{ipc}-cpu', 'cifar10', kind='real16', k=k) for k in (4 * ipc, hmn_count)]
 
 # %% ../nbs/13b_records.ipynb #2801e189
-def _ladder(ipc:int, seed:int, points:tuple, warm:bool=True) -> Unit:
-    "A segment of the matching ladder of CIFAR-10's `cpu` recipe at `ipc` (500 validation images a class), from the warm start or from random memories."
-    changes = {'validation': 500, 'seed': seed, **({} if warm else {'match.warm_start': 0})}
-    return Unit(f"cifar10/ladder-ipc{ipc}-{'warm' if warm else 'random'}-s{seed}", f'cifar10-ipc{ipc}-cpu', 'cifar10', changes, 'ladder', points=points)
+def _ladder(ipc:int, seed:int, points:tuple, warm:bool=True, syn:int|None=None) -> Unit:
+    "A segment of the matching ladder of CIFAR-10's `cpu` recipe at `ipc` (500 validation images a class), from the warm start or from random memories; `syn`: generated images a class-match sees."
+    changes = {'validation': 500, 'seed': seed, **({} if warm else {'match.warm_start': 0}), **({'match.batch_syn': syn} if syn else {})}
+    name = f"cifar10/ladder-ipc{ipc}-{'warm' if warm else 'random'}{f'-syn{syn}' if syn else ''}-s{seed}"
+    return Unit(name, f'cifar10-ipc{ipc}-cpu', 'cifar10', changes, 'ladder', points=points)
 
 # %% ../nbs/13b_records.ipynb #a55aeca3
 def _ladder_refs(ipc:int, hmn_count:int) -> list:
@@ -217,7 +218,7 @@ def _ladder_refs(ipc:int, hmn_count:int) -> list:
     return [Unit(f'cifar10/ladder-refs-ipc{ipc}', f'cifar10-ipc{ipc}-cpu', 'cifar10', {'validation': 500}, kind, k) for kind, k in refs]
 
 # %% ../nbs/13b_records.ipynb #eb16deef
-LADDER = [_ladder(10, 0, (0, 48, 96)), _ladder(1, 0, (0, 800)), *_ladder_refs(10, 145),
+LADDER = [_ladder(10, 0, (0, 48, 96)), _ladder(10, 0, (48, 96, 192, 384), syn=32), _ladder(1, 0, (0, 800)), *_ladder_refs(10, 145),
           *(_ladder(10, s, (0, 48, 96)) for s in (1, 2)), *(_ladder(1, s, (0, 800)) for s in (1, 2)), *_ladder_refs(1, 17),
           _ladder(10, 0, (48, 96), warm=False), _ladder(1, 0, (800,), warm=False),
           *(_ladder(10, s, ladder_points(48, 384)) for s in (0, 1, 2)), *(_ladder(1, s, ladder_points(800, 1600)) for s in (0, 1, 2)),

@@ -10,8 +10,8 @@ import torch
 import hmn_nb
 
 # %% auto #0
-__all__ = ['get_device', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'allocator_retention', 'Diverged',
-           'check_finite', 'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory',
+__all__ = ['get_device', 'cpu_flags', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'allocator_retention',
+           'Diverged', 'check_finite', 'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory',
            'set_deterministic']
 
 # %% ../nbs/00_base.ipynb #27227dc2
@@ -38,12 +38,20 @@ def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu',
     if problem := _device_problem(dev, spec): raise ValueError(problem)
     return dev
 
+# %% ../nbs/00_base.ipynb #28d165a8
+@functools.cache
+def cpu_flags() -> frozenset:
+    "The CPU's feature flags as /proc/cpuinfo lists them (Linux: 'avx2', 'avx512_bf16', 'amx_bf16', ...); empty where there is no such file."
+    info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''
+    line = next((l for l in info.splitlines() if l.startswith('flags')), '')
+    return frozenset(line.split(':', 1)[1].split()) if ':' in line else frozenset()
+
 # %% ../nbs/00_base.ipynb #4556732d
 def _cpu_model() -> str:
     "The CPU's model, and its widest vector extension that matters for torch (AMX, AVX-512 bf16, AVX-512, AVX2)."
     info = Path('/proc/cpuinfo').read_text() if Path('/proc/cpuinfo').exists() else ''          # Linux; elsewhere: the basics
     model = next((l.split(':', 1)[1].strip() for l in info.splitlines() if l.startswith('model name')), platform.processor() or platform.machine())
-    simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if f' {s}' in info), None)
+    simd = next((s for s in ('amx_bf16', 'avx512_bf16', 'avx512f', 'avx2') if s in cpu_flags()), None)
     return f"{model}{f' ({simd})' if simd else ''}"
 
 # %% ../nbs/00_base.ipynb #15507db6

@@ -8,6 +8,7 @@ import math
 import torch
 from torch import nn
 from torchvision import models
+from .base import cpu_flags
 
 # %% auto #0
 __all__ = ['NORMS', 'PRECISIONS', 'ARCHS', 'norm_layer', 'default_depth', 'ConvNet', 'native_bf16', 'check_precision',
@@ -73,10 +74,11 @@ PRECISIONS = ('fp32', 'bf16', 'auto')
 # %% ../nbs/03_nets.ipynb #f3ad65ff
 def native_bf16(device:torch.device, # the device to ask about
                ) -> bool:
-    "Whether `device` computes bfloat16 convolutions natively (a CPU with AVX512-BF16 or AMX, or a GPU that supports it)."
+    "Whether `device` computes bfloat16 convolutions natively: a CPU with AVX512-BF16 or AMX (not AVX-512 alone, where bf16 is emulated, slowly), or a GPU that supports it."
     device = torch.device(device)
     if device.type == 'cpu':
-        try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        if flags := cpu_flags(): return bool({'avx512_bf16', 'amx_bf16'} & flags)
+        try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())          # no flags to read (not Linux): ask oneDNN
         except (AttributeError, RuntimeError): return False
     return device.type == 'cuda' and torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
 

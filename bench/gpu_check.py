@@ -12,7 +12,8 @@ It measures, on one device:
 - each in float32 and bfloat16 where the device computes it natively, and on CUDA also TF32;
 - a miniature run end to end, twice with one seed (the same accuracy and the same condensed tensors?), twice more
   with `deterministic=True`, and once
-  interrupted after its first network and resumed (the same matching losses as the uninterrupted run?);
+  interrupted after its first network and resumed (the same matching losses as the uninterrupted run, under the deterministic mode;
+  by default the largest relative difference is reported, since CUDA's atomic backward passes differ in the last bits);
 - the minutes of every recipe by the cost model with these unit costs (`hmn_nb.recipes.run_minutes`).
 
 A unit cost is the slope between two run lengths (so compiling, the first call and the test pass drop out), the
@@ -26,7 +27,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import hmn_nb
-from hmn_nb.base import get_device, describe_device
+from hmn_nb.base import get_device, describe_device, set_deterministic
 from hmn_nb.data import from_pixels, ClassSampler
 from hmn_nb.nets import ConvNet, native_bf16
 from hmn_nb.augment import DSA
@@ -147,21 +148,31 @@ def checks(dev) -> dict:
         da, db = mini_run(dev, Path(tmp)/'da', deterministic=True), mini_run(dev, Path(tmp)/'db', deterministic=True)
         tda, tdb = (torch.load(Path(tmp)/d/'condensed.pt', weights_only=True)['state'] for d in ('da', 'db'))
         det_same = da.acc_mean == db.acc_mean and all(torch.equal(tda[k], tdb[k]) for k in tda)
-        data = fake_cifar(dev, 20)
-        cfg = MatchConfig(iters=2, inner=2, width=16, batch_real=16, batch_syn=10, net_steps=1, warm_start=0)
-        whole = condense(HMN.for_budget(data, 1).to(dev), data, cfg, seed=1, progress=False)
-        ck = Path(tmp)/'ck.pt'
-        def stop(it, losses):
-            if it == 0: raise _Stop
-        try: condense(HMN.for_budget(data, 1).to(dev), data, cfg, seed=1, checkpoint=ck, progress=False, callback=stop)
-        except _Stop: pass
-        resumed = condense(HMN.for_budget(data, 1).to(dev), data, cfg, seed=1, checkpoint=ck, progress=False)
+        (whole, resumed), (dwhole, dresumed) = resumed_pair(dev, Path(tmp), False), resumed_pair(dev, Path(tmp), True)
+    drift = max(abs(r - w) / max(abs(w), 1e-12) for r, w in zip(resumed, whole))
     res = dict(same_seed_accuracy=a.acc_mean == b.acc_mean, same_seed_tensors=same_tensors, accuracy=a.acc_mean,
-               deterministic_same=det_same, resumed_losses_equal=resumed == whole, losses=len(whole))
+               deterministic_same=det_same, resumed_losses_equal=dresumed == dwhole, resumed_drift=drift, losses=len(whole))
     print(f"  miniature run twice, one seed: accuracy {a.acc_mean:.2f} and {b.acc_mean:.2f} %, same condensed tensors: {same_tensors}")
     print(f"  the same run twice with --deterministic: same accuracy and condensed tensors: {det_same}")
-    print(f"  condensation interrupted after its first network and resumed: same {len(whole)} losses as uninterrupted: {resumed == whole}")
+    print(f"  condensation interrupted after its first network and resumed, deterministic: same {len(whole)} losses as "
+          f"uninterrupted: {dresumed == dwhole}; by default: largest relative difference {drift:.1e} (CUDA's atomic backward "
+          f"passes differ in the last bits, so only the deterministic pair must agree exactly)")
     return res
+
+def resumed_pair(dev, tmp:Path, deterministic:bool) -> tuple:
+    "(the losses of a miniature condensation, the same interrupted after its first network and resumed), in the mode asked for."
+    data, was = fake_cifar(dev, 20), torch.are_deterministic_algorithms_enabled()
+    cfg = MatchConfig(iters=2, inner=2, width=16, batch_real=16, batch_syn=10, net_steps=1, warm_start=0)
+    ck = tmp/f'ck-{deterministic}.pt'
+    def stop(it, losses):
+        if it == 0: raise _Stop
+    set_deterministic(deterministic)
+    try:
+        whole = condense(HMN.for_budget(data, 1).to(dev), data, cfg, seed=1, progress=False)
+        try: condense(HMN.for_budget(data, 1).to(dev), data, cfg, seed=1, checkpoint=ck, progress=False, callback=stop)
+        except _Stop: pass
+        return whole, condense(HMN.for_budget(data, 1).to(dev), data, cfg, seed=1, checkpoint=ck, progress=False)
+    finally: set_deterministic(was)
 
 def recipe_estimates(units:dict) -> dict:
     "Minutes of every recipe by the cost model, with the fastest measured precision's unit costs."

@@ -24,9 +24,12 @@ def _device_problem(dev:torch.device, spec:str) -> str|None:
 
 # %% ../nbs/00_base.ipynb #412b19c4
 def _local(dev:torch.device) -> torch.device:
-    "Under `torchrun`, a CUDA device without an index is this process's GPU: cuda:LOCAL_RANK."
-    if dev.type != 'cuda' or dev.index is not None or 'LOCAL_RANK' not in os.environ: return dev
-    return torch.device('cuda', int(os.environ['LOCAL_RANK']))
+    "Under `torchrun`, a CUDA device without an index is this process's GPU, cuda:LOCAL_RANK; another rank's GPU is refused."
+    if dev.type != 'cuda' or 'LOCAL_RANK' not in os.environ: return dev
+    mine = int(os.environ['LOCAL_RANK'])
+    if dev.index is not None and dev.index != mine and int(os.environ.get('WORLD_SIZE', '1')) > 1:
+        raise ValueError(f"under torchrun each process computes on its own GPU (this one: cuda:{mine}); use --device cuda or auto, not {dev}")
+    return dev if dev.index is not None else torch.device('cuda', mine)
 
 # %% ../nbs/00_base.ipynb #088d95cc
 def get_device(spec:str='auto', # 'auto' (CUDA when available, else CPU), 'cpu', 'cuda' (under torchrun: cuda:LOCAL_RANK), 'cuda:1', 'mps'

@@ -10,9 +10,11 @@ import numpy as np
 import torchvision
 from .data import ImageData, from_pixels, load_digits_data
 from .image_folders import IMG_EXTS, decode_split, load_imagefolder_data
+from .distributed import world, rank, agree
 
 # %% auto #0
-__all__ = ['STATS', 'DATASETS', 'default_root', 'safe_unpickle', 'load_torchvision_data', 'load_tinyimagenet_data', 'load_data']
+__all__ = ['STATS', 'DATASETS', 'default_root', 'safe_unpickle', 'rank0_first', 'load_torchvision_data', 'load_tinyimagenet_data',
+           'load_data']
 
 # %% ../nbs/02_datasets.ipynb #86979622
 STATS = {  # per-channel (mean, std) of the published training sets, as used across the condensation literature
@@ -134,6 +136,18 @@ def _tv_root(name:str, root, download:bool) -> Path:
     if not root.is_dir() and not download: raise FileNotFoundError(f"{name}: data root {root} does not exist. Pass download=True (--download) to fetch {name} there, or point root (--root) at the folder that holds {files}.")
     return root
 
+# %% ../nbs/02_datasets.ipynb #4e17928c
+def rank0_first(load, # load() -> the files' contents, fetching them when missing
+               ):
+    "`load()` on rank 0 first, then on the other ranks (which find its files); rank 0's failure raised on every rank. In one process: `load()`."
+    if world() == 1: return load()
+    out, err = None, None
+    if rank() == 0:
+        try: out = load()
+        except (OSError, ValueError, RuntimeError) as e: err = f"{type(e).__name__}: {e}"
+    agree(err)                                                     # the others wait here for rank 0
+    return out if rank() == 0 else load()
+
 # %% ../nbs/02_datasets.ipynb #e7f0f02d
 def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
                           root=None, # folder holding (or to receive) the files; `None`: `default_root()/name`
@@ -143,7 +157,7 @@ def load_torchvision_data(name:str, # 'svhn', 'cifar10' or 'cifar100'
     "SVHN, CIFAR-10 or CIFAR-100 in torchvision's file layout (CIFAR's pickles read by `safe_unpickle`)."
     root, files = _tv_root(name, root, download), _TV[name][1]
     missing = lambda e: FileNotFoundError(f"{name}: expected {files} in {root} ({e}). Pass download=True (--download) to fetch them, or point root (--root) at the folder that holds them.")
-    read = _svhn_files(root, download, missing) if name == 'svhn' else _cifar_files(name, root, download, missing)
+    read = rank0_first(lambda: _svhn_files(root, download, missing) if name == 'svhn' else _cifar_files(name, root, download, missing))
     return from_pixels(name, *read, *STATS[name], size=size)
 
 # %% ../nbs/02_datasets.ipynb #5d0795fc

@@ -9,7 +9,8 @@ import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['world', 'rank', 'launched', 'leave', 'setup', 'my_classes', 'all_sum_', 'agree', 'spread', 'gather']
+__all__ = ['world', 'rank', 'launched', 'leave', 'setup', 'my_classes', 'all_sum_', 'broadcast_', 'from_first', 'agree', 'spread',
+           'gather']
 
 # %% ../nbs/00a_distributed.ipynb #70bb76db
 def world() -> int:
@@ -49,16 +50,38 @@ def my_classes(k:int, # classes in the data set
     if world() > k: raise ValueError(f"{world()} processes for {k} classes: run at most {k} (one class each at least)")
     return range(rank(), k, world())
 
+# %% ../nbs/00a_distributed.ipynb #17c5fdcb
+def _packed(ts:list, # tensors (None entries skipped), changed in place
+            collective, # collective(flat): runs in place on the packed float64 vector
+           ):
+    "Pass every tensor of `ts` through one `collective` call, packed in float64, and write the results back; nothing in one process."
+    ts = [t for t in ts if t is not None]
+    if world() == 1 or not ts: return
+    flat = torch.cat([t.detach().reshape(-1).double() for t in ts])
+    collective(flat)
+    o = 0
+    with torch.no_grad():
+        for t in ts: t.copy_(flat[o:o + t.numel()].view(t.shape)); o += t.numel()
+
 # %% ../nbs/00a_distributed.ipynb #9e506bdf
 def all_sum_(ts:list, # tensors to sum over the ranks, in place (gradients, a loss)
             ):
     "Σ over ranks of every tensor of `ts`, in place, by one `all_reduce` of them packed in float64; nothing to do in one process."
-    ts = [t for t in ts if t is not None]
-    if world() == 1 or not ts: return
-    flat = torch.cat([t.detach().reshape(-1).double() for t in ts])
-    dist.all_reduce(flat, op=dist.ReduceOp.SUM)
-    o = 0
-    for t in ts: t.copy_(flat[o:o + t.numel()].view(t.shape)); o += t.numel()
+    _packed(ts, lambda flat: dist.all_reduce(flat, op=dist.ReduceOp.SUM))
+
+# %% ../nbs/00a_distributed.ipynb #4c12a831
+def broadcast_(ts:list, # tensors every rank must hold alike (parameters, scores), replaced in place by rank 0's
+              ):
+    "Rank 0's values of every tensor of `ts`, in place on every rank, by one broadcast of them packed in float64; nothing in one process."
+    _packed(ts, lambda flat: dist.broadcast(flat, src=0))
+
+# %% ../nbs/00a_distributed.ipynb #29e25e62
+def from_first(obj, # a small picklable value this rank computed (a β, a report)
+              ):
+    "Rank 0's `obj` on every rank; `obj` itself in one process."
+    if world() == 1: return obj
+    box = [obj]; dist.broadcast_object_list(box, src=0)
+    return box[0]
 
 # %% ../nbs/00a_distributed.ipynb #e52b2fec
 def agree(err:str|None, # this rank's refusal (one line), or None

@@ -15,7 +15,7 @@ from .nets import ConvNet, resolve_precision
 from .augment import DSA
 from .generator import SyntheticSet, HMN, warm_start
 from .matching import MatchConfig, match_step, train_net_real, make_optimizer
-from .distributed import rank
+from .distributed import rank, broadcast_
 
 # %% auto #0
 __all__ = ['save_checkpoint', 'load_checkpoint', 'side_draws', 'condense']
@@ -189,6 +189,7 @@ def condense(model:SyntheticSet, # the synthetic set to train (HMN or PixelSet),
     g, opt, fp = torch.Generator().manual_seed(seed), make_optimizer(model, cfg), _fingerprint(model, cfg, seed, data)
     start, losses, before = _resume(checkpoint, model, opt, g, fp, cfg.iters)   # before: the seconds of earlier sittings
     saved, warm = start, _warm(model, data, cfg, seed, start, before, progress)   # saved: the last network whose state is on disk
+    if not start: broadcast_(list(model.parameters()))              # many processes: every rank starts from rank 0's set
     t, sampler = time.time(), ClassSampler(data.x_train, data.y_train, data.num_classes, g)
     dsa, bar = DSA(cfg.augment), _matching_bar(start, cfg, progress)
     for it in bar:

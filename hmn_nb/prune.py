@@ -12,6 +12,7 @@ from .generator import HMN, SyntheticSet
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .matching import MatchConfig
 from .aum import aum_scores, aum_config
+from .distributed import from_first
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'BETA_GRID', 'ABLATION', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'choose_beta',
@@ -219,6 +220,7 @@ def prune_stage(model:SyntheticSet, # the condensed set (pruned only when it is 
     if not isinstance(model, HMN) or p.strategy == 'none' or removals_needed(model, budget) == 0: return model, None, None, None
     t = time.time()
     aum, beta, search, t_aum = aum_and_beta(model, data, budget, p, ev, seed, progress)
+    aum, beta, search = from_first((aum, beta, search))          # many processes: one decision, rank 0's, pruned alike everywhere
     pruned, report = prune(model, aum, budget, p.strategy, beta, seed=seed)
     report.update(beta_search=search, aum=asdict(aum_training(p, ev, seed)), seconds=time.time() - t, aum_seconds=t_aum,
                   aum_summary=dict(min=float(aum.min()), median=float(aum.median()), max=float(aum.max())))

@@ -30,7 +30,7 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
-extras = {k: shlex.split(cfg.get(f'{k}_requirements') or '') for k in ('widgets', 'nb')}
+extras = {k: shlex.split(cfg.get(f'{k}_requirements') or '') for k in ('widgets', 'nb', 'test')}
 
 setuptools.setup(
     name=cfg['lib_name'],

@@ -81,6 +81,11 @@ def _check_same_run(saved:dict, # the checkpoint's fingerprint
     if saved == json.loads(json.dumps(fingerprint, sort_keys=True)): return
     diff = sorted(k for k in set(saved['config']) | set(fingerprint['config']) if saved['config'].get(k) != fingerprint['config'].get(k))
     diff += [k for k in ('seed', 'data', 'shapes') if saved[k] != json.loads(json.dumps(fingerprint[k]))]
+    if diff == ['precision']:
+        was, now = saved['config']['precision'], fingerprint['config']['precision']
+        how = ("on a device with native bfloat16 (a GPU of the Ampere generation or later, or a CPU with AVX512-BF16 or AMX)"
+               if was == 'bf16' else f"with --precision {was}")
+        raise ValueError(f"checkpoint {path} was made in {was} and this run computes in {now}: resume it {how}, or delete it to start over")
     raise ValueError(f"checkpoint {path} belongs to a different run (differs in: {', '.join(diff)}); "
                      f"use another output folder, or delete the checkpoint to start over")
 

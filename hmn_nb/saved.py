@@ -9,21 +9,22 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 import torch
-from .base import get_device, write_json
+from .base import get_device, write_json, describe_device
 from .data import ImageData, held_out
 from .datasets import load_data
 from .memory import budget_floats, gipc_for_budget
 from .generator import HMN
 from .condensed import load_condensed, save_condensed
 from .loop import condense
+from .nets import native_bf16
 from .evaluate import EvalConfig, EvalResult, evaluate
 from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, prune_every_way, prune_stage
 from .run_folder import save_figures, RunResult, evaluation_record, measured, output_lock, write_result
 from .pipeline import RunConfig, run_config_from, say
 
 # %% auto #0
-__all__ = ['ARMS', 'WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'evaluate_saved', 'prune_saved', 'paired_sets',
-           'condense_arms', 'pruning_ablation', 'print_ablation', 'paired_differences', 'print_paired',
+__all__ = ['ARMS', 'WIDE_GRID', 'read_run', 'locked_run', 'eval_with', 'on_device', 'evaluate_saved', 'prune_saved',
+           'paired_sets', 'condense_arms', 'pruning_ablation', 'print_ablation', 'paired_differences', 'print_paired',
            'paired_ablation_saved', 'ablation_saved']
 
 # %% ../nbs/13_saved.ipynb #ca87a5b6
@@ -75,6 +76,15 @@ def eval_with(base:dict, # recorded `EvalConfig` settings
     try: return EvalConfig(**{**base, **changes}).check()
     except TypeError as e: raise ValueError(f"not a recorded evaluation ({e})") from None
 
+# %% ../nbs/13_saved.ipynb #c0c99d5a
+def on_device(ev:EvalConfig, # the recorded evaluation, changes applied
+              device:torch.device, # where it will run
+              asked:dict|None=None, # the changes given (a 'precision' among them is kept as it is)
+             ) -> tuple:
+    "(the evaluation in the precision `device` has, a note saying what changed or None): recorded bf16 runs in fp32 where bf16 is not native."
+    if ev.precision != 'bf16' or 'precision' in (asked or {}) or native_bf16(device): return ev, None
+    return replace(ev, precision='fp32'), f"recorded in bf16, evaluated in fp32: {describe_device(device)} has no native bfloat16"
+
 # %% ../nbs/13_saved.ipynb #370cbb7d
 def _data_for(cond, recorded:dict, root, device, progress:bool) -> ImageData:
     "The data set a saved condensed set came from (`root` overrides the recorded one), checked against the set."
@@ -108,9 +118,9 @@ def evaluate_saved(path, # a run folder or a condensed file
         own = rj is not None and f.name == 'condensed.pt'                   # the run's own set: its result.json grows
         res = RunResult.from_dict(result, rj) if own else None             # checked before the work
         dev = get_device(device)
-        data = _data_for(cond, result or {}, root, dev, progress)
+        (ev, note), data = on_device(ev, dev, changes), _data_for(cond, result or {}, root, dev, progress)
         x, y = cond.images(dev)
-        rec = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress), file=f.name, changes=changes)
+        rec = evaluation_record(evaluate(x, y, data, ev, dev, progress=progress), file=f.name, changes=changes, **({'precision_note': note} if note else {}))
         if own: write_result(replace(res, evaluations=res.evaluations + [rec]), rj.parent)
         else: _append_beside(f, rec)
         return rec
@@ -151,6 +161,7 @@ def prune_saved(path, # a run folder holding an over-budget HMN
         if p.strategy == 'none': raise ValueError("pruning with strategy 'none' would change nothing; choose double-end, easy, hard or random")
         seed = _field(before, 'seed', int, rj) if seed is None else seed
         ev, dev = eval_with(_field(before, 'eval', dict, rj), {**(eval_changes or {}), 'seed': seed}), get_device(device)
+        ev, note = on_device(ev, dev, eval_changes)
         data = _data_for(cond, before, None, dev, progress)
         say(progress, "AUM scoring and pruning")
         pruned, report, aum, plan = prune_stage(cond.model.to(dev), data, budget, p, ev, seed, progress)
@@ -160,7 +171,7 @@ def prune_saved(path, # a run folder holding an over-budget HMN
         r = evaluate(x, y, data, ev, dev, progress=progress)
         _write_pruned(f.parent, src, f, cond, pruned, data, report, f"{res.dataset}, {res.method}, IPC {res.ipc}, pruned: {r.mean:.1f} ± {r.std:.1f}%", aum, plan)
         res = replace(res, **measured(r, pruned, budget), prune=report, seconds=time.time() - t0,
-                      evaluations=res.evaluations + [evaluation_record(r, file='condensed.pt', pruned=True)], evaluation=len(res.evaluations),
+                      evaluations=res.evaluations + [evaluation_record(r, file='condensed.pt', pruned=True, **({'precision_note': note} if note else {}))], evaluation=len(res.evaluations),
                       before_pruning={k: before.get(k) for k in ('storage_floats', 'images_per_class', 'acc_mean', 'acc_std', 'accs')})
         write_result(res, f.parent)
         return res

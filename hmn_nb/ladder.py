@@ -16,7 +16,7 @@ from .evaluate import evaluate
 from .pipeline import RunConfig, build_container, split_run
 
 # %% auto #0
-__all__ = ['ladder_points', 'run_ladder', 'ladder_gain']
+__all__ = ['T975', 'ladder_points', 'run_ladder', 'ladder_gain']
 
 # %% ../nbs/12a_ladder.ipynb #60c9b552
 def ladder_points(first:int, # the first number of matching steps after the warm start (a recipe's count)
@@ -84,9 +84,10 @@ def run_ladder(cfg:RunConfig, # the run: its matching, evaluation and validation
         write_json(lad, out/'ladder.json')
     return lad
 
-# %% ../nbs/12a_ladder.ipynb #1c737b10
-_T975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}   # Student's t, 97.5 % quantile, by degrees of freedom
+# %% ../nbs/12a_ladder.ipynb #6f31c32f
+T975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}   # Student's t, 97.5 % quantile, by degrees of freedom
 
+# %% ../nbs/12a_ladder.ipynb #1c737b10
 def ladder_gain(ladders:list, # ladders (as `run_ladder` returns them), one per seed
                 a:int, # the rung to compare from (0: the warm start alone)
                 b:int, # the rung to compare to
@@ -96,5 +97,5 @@ def ladder_gain(ladders:list, # ladders (as `run_ladder` returns them), one per 
     at = lambda lad, n: next(p[key] for p in lad['points'] if p['steps'] == n)
     d = [at(lad, b) - at(lad, a) for lad in ladders if {a, b} <= {p['steps'] for p in lad['points']}]
     if not d: raise ValueError(f"no ladder has both rungs {a} and {b}")
-    hw = _T975[len(d) - 1] * statistics.stdev(d) / len(d) ** 0.5 if len(d) > 1 else None
+    hw = T975[len(d) - 1] * statistics.stdev(d) / len(d) ** 0.5 if len(d) > 1 else None
     return dict(diffs=d, mean=statistics.fmean(d), half_width=hw, seeds=len(d))

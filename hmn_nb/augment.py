@@ -63,7 +63,7 @@ def _randint(n, lo, hi, g): return torch.randint(lo, hi, (n,), generator=g, devi
 
 # %% ../nbs/04_augment.ipynb #508e80e1
 def _active_ops(self:DSA, g) -> tuple:
-    "The strategy's ops; with `single` (IDC), one geometric op drawn to stand for all of them."
+    "The strategy's ops; with `single` (IDC), one geometric op drawn from `g` (read in Python: a host generator) to stand for all of them."
     geo = [o for o in self.ops if o in GEOMETRIC]
     if not (self.single and len(geo) > 1): return self.ops
     keep = geo[int(_randint(1, 0, len(geo), g))]
@@ -101,11 +101,11 @@ def dsa_sample(self:DSA, # the augmentation
                n:int, # rows of parameters (1: one draw shared by a whole batch)
                size:tuple, # (H, W) of the images they will apply to
                generator:torch.Generator|None=None, # source of randomness; its device is where they live
+               host:torch.Generator|None=None, # a CPU generator for the choice of geometric op, read in Python (None: `generator`)
               ) -> dict:
     "Random parameters for `n` images of side `size`, one entry per op of the strategy."
-    g, (H, W), ops = generator, size, _active_ops(self, generator)
-    p = _colour(self, n, g) if 'color' in ops else {}
-    return {**p, **_positions(self, ops, n, H, W, g), **_warps(self, ops, n, g)}
+    g, (H, W), ops = generator, size, _active_ops(self, host if host is not None else generator)
+    return {**(_colour(self, n, g) if 'color' in ops else {}), **_positions(self, ops, n, H, W, g), **_warps(self, ops, n, g)}
 
 DSA.sample = dsa_sample
 
@@ -126,7 +126,9 @@ def _affine(p:dict, n:int, H:int, W:int, device) -> torch.Tensor|None:
     if not any(k in p for k in ('shift', 'flip', 'scale', 'rotate')): return None
     A = _rotation_flip(p, n, device)
     b = torch.zeros(n, 2, device=device)
-    if 'shift' in p: b = -2 * p['shift'].to(device).float().expand(n, 2) / torch.tensor([W, H], device=device)
+    if 'shift' in p:                      # whole pixels to the grid's units, with no tensor copied to the device
+        s = -2 * p['shift'].to(device).float().expand(n, 2)
+        b = torch.stack([s[:, 0] / W, s[:, 1] / H], 1)
     return torch.cat([A, b[:, :, None]], 2)
 
 # %% ../nbs/04_augment.ipynb #82301dcd
@@ -183,9 +185,10 @@ DSA.apply = dsa_apply
 def dsa_call(self:DSA, # the augmentation
              x:torch.Tensor, # images (N, C, H, W)
              generator:torch.Generator|None=None, # source of randomness (None: torch's global one)
+             host:torch.Generator|None=None, # a CPU generator for the choice of geometric op (None: `generator`)
             ) -> torch.Tensor:
     "Augment every image of `x` with its own random parameters."
-    return self.apply(x, self.sample(len(x), x.shape[-2:], generator))
+    return self.apply(x, self.sample(len(x), x.shape[-2:], generator, host))
 
 DSA.__call__ = dsa_call
 

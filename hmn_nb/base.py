@@ -7,12 +7,13 @@ from __future__ import annotations
 import ctypes, errno, functools, json, os, pickle, platform, shutil, subprocess, tempfile, zipfile
 from pathlib import Path
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
 import hmn_nb
 
 # %% auto #0
 __all__ = ['get_device', 'cpu_flags', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'allocator_retention',
            'Diverged', 'check_finite', 'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory',
-           'set_deterministic']
+           'set_deterministic', 'HostReads']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -199,3 +200,16 @@ def set_deterministic(on:bool, # deterministic algorithms for the whole process,
     if on: os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')      # read when cuBLAS starts
     torch.use_deterministic_algorithms(on)
     torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = on, False
+
+# %% ../nbs/00_base.ipynb #a3930756
+class HostReads(TorchDispatchMode):
+    "Count reads of a tensor's value by Python (`.item()`, `int()`, `bool()`) in a block, apart from values made on the host from draws of generators seeded with one of `host`."
+    def __init__(self, host:tuple=()): # initial seeds of the host-side generators whose draws may be read
+        super().__init__()
+        self.host, self.free, self.reads = set(host), {}, 0    # free: id -> a value made on the host (kept: ids stay unique)
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out, gen, ins = func(*args, **(kwargs or {})), (kwargs or {}).get('generator'), [id(a) for a in args if isinstance(a, torch.Tensor)]
+        if func is torch.ops.aten._local_scalar_dense.default: self.reads += ins[0] not in self.free
+        elif gen is not None and gen.initial_seed() in self.host or ins and set(ins) <= self.free.keys(): self.free[id(out)] = out
+        return out

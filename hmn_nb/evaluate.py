@@ -103,32 +103,39 @@ def make_net(data:ImageData, # the data set (channels, classes, image size)
 
 # %% ../nbs/05_evaluate.ipynb #089a3d28
 def _cut_box(H:int, W:int, lam:float, g:torch.Generator) -> tuple:
-    "(y0, y1, x0, x1): a box of area about (1 − lam)·H·W at a random centre, clipped to the image."
+    "((y0, y1, x0, x1), kept): a box of area about (1 − lam)·H·W at a random centre drawn from `g` (a host generator), clipped to the image, and the area it leaves."
     ch, cw = int(H * math.sqrt(1 - lam)), int(W * math.sqrt(1 - lam))
     cy, cx = (int(torch.randint(n, (1,), generator=g, device=g.device)) for n in (H, W))
-    return max(cy - ch // 2, 0), min(cy + ch // 2, H), max(cx - cw // 2, 0), min(cx + cw // 2, W)
+    y0, y1, x0, x1 = max(cy - ch // 2, 0), min(cy + ch // 2, H), max(cx - cw // 2, 0), min(cx + cw // 2, W)
+    return (y0, y1, x0, x1), 1 - (y1 - y0) * (x1 - x0) / (H * W)
 
 # %% ../nbs/05_evaluate.ipynb #74a285f5
 def cutmix(x:torch.Tensor, # a batch of images (N, C, H, W)
            g:torch.Generator, # source of randomness, on the batch's device
+           host:torch.Generator, # a CPU generator for the area and the box, read in Python (on a CPU it may be `g`)
           ) -> tuple:
     "CutMix a batch: (mixed x, permutation, kept area fraction). Loss: kept*CE(y) + (1-kept)*CE(y[perm])."
-    N, _, H, W = x.shape
-    lam = torch.rand(1, generator=g, device=g.device).item()                 # Beta(1, 1)
-    perm = torch.randperm(N, generator=g, device=g.device).to(x.device)
-    y0, y1, x0, x1 = _cut_box(H, W, lam, g)
+    lam = torch.rand(1, generator=host, device=host.device).item()                 # Beta(1, 1)
+    perm = torch.randperm(len(x), generator=g, device=g.device).to(x.device)
+    (y0, y1, x0, x1), kept = _cut_box(*x.shape[-2:], lam, host)
     x = x.clone(); x[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
-    return x, perm, 1 - (y1 - y0) * (x1 - x0) / (H * W)
+    return x, perm, kept
 
 # %% ../nbs/05_evaluate.ipynb #259ca291
 def _loss(fwd, # the network's forward (compiled or not)
-          xb:torch.Tensor, yb:torch.Tensor, cfg:EvalConfig, g:torch.Generator, device) -> torch.Tensor:
-    "CE(f(x), y) of a batch; with probability `cfg.cutmix`, CutMix's kept·CE(f(x̃), y) + (1 − kept)·CE(f(x̃), y[perm])."
-    if cfg.cutmix > 0 and torch.rand(1, generator=g, device=device).item() < cfg.cutmix:
-        xb, p, kept = cutmix(xb, g)
+          xb:torch.Tensor, yb:torch.Tensor, cfg:EvalConfig, g:torch.Generator, host:torch.Generator, device) -> torch.Tensor:
+    "CE(f(x), y) of a batch; with probability `cfg.cutmix` (a coin of `host`), CutMix's kept·CE(f(x̃), y) + (1 − kept)·CE(f(x̃), y[perm])."
+    if cfg.cutmix > 0 and torch.rand(1, generator=host, device=host.device).item() < cfg.cutmix:
+        xb, p, kept = cutmix(xb, g, host)
         with autocast(cfg.precision, device): out = fwd(xb)
         return kept * F.cross_entropy(out, yb) + (1 - kept) * F.cross_entropy(out, yb[p])
     with autocast(cfg.precision, device): return F.cross_entropy(fwd(xb), yb)
+
+# %% ../nbs/05_evaluate.ipynb #316a1dfa
+def _generators(seed:int, device) -> tuple:
+    "(g, host): the device generator of a training run (batches, per-image augmentation) and the CPU one of its choices read in Python (`g` on a CPU)."
+    g = torch.Generator(device=device).manual_seed(seed)
+    return g, g if g.device.type == 'cpu' else torch.Generator().manual_seed(seed)
 
 # %% ../nbs/05_evaluate.ipynb #a582d63b
 def _step_range(total:int, pbar, label:str):
@@ -149,8 +156,7 @@ def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
               on_epoch=None, # called as on_epoch(epoch) after every complete pass over (x, y)
              ) -> torch.nn.Module:
     "Train `net` on (x, y) with `cfg`'s schedule: SGD, step decay, DSA, CutMix; the one training loop of the package."
-    device = x.device
-    g = torch.Generator(device=device).manual_seed(seed)
+    device, (g, host) = x.device, _generators(seed, x.device)
     opt = torch.optim.SGD(net.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     per_epoch = math.ceil(len(x) / cfg.batch_size)
     total = cfg.steps or cfg.epochs * per_epoch
@@ -162,7 +168,7 @@ def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
         if step == decay:
             for group in opt.param_groups: group['lr'] = cfg.lr * 0.1
         i = perm[(step % per_epoch) * cfg.batch_size:(step % per_epoch + 1) * cfg.batch_size]
-        loss = _loss(fwd, aug(x[i], generator=g) if aug is not None else x[i], y[i], cfg, g, device)
+        loss = _loss(fwd, aug(x[i], generator=g, host=host) if aug is not None else x[i], y[i], cfg, g, host, device)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if on_epoch is not None and (step + 1) % per_epoch == 0: on_epoch((step + 1) // per_epoch - 1)
     check_finite(f'the network trained in {label}', *net.parameters(), hint=f'the learning rate {cfg.lr} is too high for these images')
@@ -179,8 +185,8 @@ def test_accuracy(net:torch.nn.Module, # the trained network
     "Top-1 accuracy of `net` on (x, y), in percent."
     net.eval()
     with autocast(precision, x.device):
-        correct = sum(int((net(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum()) for i in range(0, len(x), batch))
-    return 100 * correct / max(1, len(x))
+        correct = sum((net(x[i:i + batch]).argmax(1) == y[i:i + batch]).sum() for i in range(0, len(x), batch))
+    return 100 * int(correct) / max(1, len(x))                     # read once, not once a batch
 
 # %% ../nbs/05_evaluate.ipynb #2bd9e6fd
 @dataclass

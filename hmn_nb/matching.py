@@ -230,7 +230,7 @@ def _soft_cutmix(xb:torch.Tensor, yb:torch.Tensor, k:int, p:float, gm:torch.Gene
     "(x, soft targets): 1_y, and with probability p CutMix's x̃ with kept·1_y + (1 − kept)·1_y[perm], so CE(f(x̃), ·) is its mixed loss."
     yb = F.one_hot(yb, k).float()
     if torch.rand(1, generator=gm).item() < p:
-        xb, perm, kept = cutmix(xb, gm); yb = kept * yb + (1 - kept) * yb[perm]
+        xb, perm, kept = cutmix(xb, gm, gm); yb = kept * yb + (1 - kept) * yb[perm]
     return xb, yb
 
 # %% ../nbs/08_matching.ipynb #f573b0a7
@@ -254,9 +254,10 @@ def train_net_real(net:ConvNet, # the matching network
                   ):
     "`cfg.net_steps` SGD steps of `net` on random augmented real batches (their gradients compiled when `cfg.compile`)."
     full = _compiled(net, cfg)[2] if cfg.compile and cfg.net_steps else None
-    for _ in range(cfg.net_steps):
-        i = torch.randint(len(data.x_train), (cfg.net_batch,), generator=g).to(data.device)
-        xb, yb = dsa(data.x_train[i], generator=g), data.y_train[i]
+    for _ in range(cfg.net_steps):                                   # the draws in one copy, as a class-match's
+        d = dict(i=torch.randint(len(data.x_train), (cfg.net_batch,), generator=g), **dsa.sample(cfg.net_batch, data.shape[1:], g))
+        d = _to_device(d, data.device)
+        xb, yb = dsa.apply(data.x_train[d['i']], {k: v for k, v in d.items() if k != 'i'}), data.y_train[d['i']]
         if cfg.net_cutmix > 0: xb, yb = _soft_cutmix(xb, yb, data.num_classes, cfg.net_cutmix, gm)
         opt.zero_grad(set_to_none=True)
         _backward(net, xb, yb, full, cfg.precision)

@@ -17,13 +17,17 @@ It measures, on one device:
 - the minutes of every recipe by the cost model with these unit costs (`hmn_nb.recipes.run_minutes`).
 
 A unit cost is the slope between two run lengths (so compiling, the first call and the test pass drop out), the
-median of --repeats. Data: random pixels of CIFAR-10's shape, so nothing is downloaded (a step costs the same on any
+median of --repeats. What compiling costs is measured apart, as the first call's time over a later call's of the same
+length (`compile_s`), and the recipes' minutes include it for the parts they compile. Whether every case really ran
+compiled is recorded too (`eager_fallbacks`: cases where Dynamo passed its recompile limit and ran eagerly; the check
+fails if any did). Data: random pixels of CIFAR-10's shape, so nothing is downloaded (a step costs the same on any
 images of one shape). Run it alone: a second process using the same device distorts the times.
 """
 import argparse, json, statistics, sys, tempfile, time
 from dataclasses import replace
 from pathlib import Path
 import torch
+import torch._dynamo.utils as dynamo_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import hmn_nb
@@ -42,15 +46,22 @@ from hmn_nb.recipes import RECIPES, run_minutes
 def sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
-def slope(f, n1:int, n2:int, dev, repeats:int) -> float:
-    "Milliseconds per unit: median over `repeats` of (time of f(n2) − time of f(n1)) / (n2 − n1), after one f(n1) to warm up."
-    f(n1); out = []
+def timed(f, n:int, dev) -> float:
+    "Seconds of f(n), the device's queue drained before and after."
+    sync(dev); t = time.perf_counter(); f(n); sync(dev)
+    return time.perf_counter() - t
+
+def slope(f, n1:int, n2:int, dev, repeats:int) -> tuple:
+    "(ms per unit: median over `repeats` of (time of f(n2) − time of f(n1)) / (n2 − n1); seconds the first f(n1) took over later ones: compiling)."
+    first, out, later = timed(f, n1, dev), [], []
     for _ in range(repeats):
-        ts = []
-        for n in (n1, n2):
-            sync(dev); t = time.perf_counter(); f(n); sync(dev); ts.append(time.perf_counter() - t)
-        out.append(1000 * (ts[1] - ts[0]) / (n2 - n1))
-    return statistics.median(out)
+        t1, t2 = timed(f, n1, dev), timed(f, n2, dev)
+        out.append(1000 * (t2 - t1) / (n2 - n1)); later.append(t1)
+    return statistics.median(out), max(0.0, first - statistics.median(later))
+
+def fallbacks() -> int:
+    "How many times Dynamo has passed its recompile limit in this process (and so ran the code eagerly)."
+    return sum(v for k, v in dynamo_utils.counters['unimplemented'].items() if 'recompile limit' in k.lower())
 
 def fake_cifar(dev, per_class:int=200):
     "Random pixels of CIFAR-10's shape and classes, on `dev`."
@@ -62,7 +73,7 @@ def container(kind:str, data, ipc:int, dev):
     return (PixelSet.from_real(data, ipc) if kind == 'pixels' else HMN.for_budget(data, ipc)).to(dev)
 
 def class_match_ms(kind:str, ipc:int, data, cfg:MatchConfig, dev, repeats:int) -> tuple:
-    "(ms per class-match, images per class, peak MB of a matching step or None) for pixels or an HMN at `ipc`."
+    "(ms per class-match and compile seconds, images per class, peak MB of a matching step or None) for pixels or an HMN at `ipc`."
     model = container(kind, data, ipc, dev)
     g = torch.Generator().manual_seed(0); torch.manual_seed(0)
     net = ConvNet(3, 10, 32, width=cfg.width).to(dev)
@@ -71,26 +82,26 @@ def class_match_ms(kind:str, ipc:int, data, cfg:MatchConfig, dev, repeats:int) -
         for _ in range(n):
             for p in model.parameters(): p.grad = None
             match_step(model, net, sampler, cfg, dsa, g)
-    ms = slope(steps, 1, 3, dev, repeats) / 10
+    ms, first = slope(steps, 1, 3, dev, repeats)
     peak = None
     if dev.type == 'cuda':
         torch.cuda.reset_peak_memory_stats(dev); before = torch.cuda.memory_allocated(dev)
         steps(1); sync(dev); peak = (torch.cuda.max_memory_allocated(dev) - before) / 2**20
-    return ms, model.images_per_class, peak
+    return (ms / 10, first), model.images_per_class, peak
 
 def network_step_ms(data, cfg:MatchConfig, dev, repeats:int) -> float:
-    "ms per SGD step of the matching network on real data (`train_net_real`)."
+    "(ms per SGD step of the matching network on real data (`train_net_real`), compile seconds)."
     torch.manual_seed(0); net = ConvNet(3, 10, 32, width=cfg.width).to(dev)
     opt, dsa, g = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9), DSA(cfg.augment), torch.Generator().manual_seed(0)
     return slope(lambda n: train_net_real(net, opt, data, replace(cfg, net_steps=n), dsa, g), 2, 6, dev, repeats)
 
 def warm_step_ms(data, ipc:int, dev, repeats:int, smoke:bool) -> float:
-    "ms per warm-start step (a batch of 512 decoded images fitted to real ones) of an HMN at `ipc`."
+    "(ms per warm-start step (a batch of 512 decoded images fitted to real ones) of an HMN at `ipc`, first-call seconds)."
     model = container('hmn', data, ipc, dev)
     return slope(lambda n: warm_start(model, data, steps=n, batch=64 if smoke else 512, progress=False), 2, 6, dev, repeats)
 
 def sgd_step_ms(data, ev:EvalConfig, dev, repeats:int) -> float:
-    "ms per SGD step of an evaluation network (batch 64, DSA, CutMix), the unit of evaluation, AUM and the β search."
+    "(ms per SGD step of an evaluation network (batch 64, DSA, CutMix), the unit of evaluation, AUM and the β search; compile seconds)."
     x, y = data.x_train[:500], data.y_train[:500]
     f = lambda n: evaluate(x, y, data, replace(ev, steps=n, runs=1, converge=False, test_size=100), progress=False)
     return slope(f, 10, 30, dev, repeats)
@@ -115,17 +126,19 @@ def unit_costs(dev, smoke:bool, repeats:int, compile_:bool, ipcs:tuple, only:lis
         if dev.type == 'cuda': set_tf32(tf32)
         cfg = MatchConfig(width=width, batch_real=16 if smoke else 64, precision=prec, compile=compile_, metric='l1', fc=False)
         ev = EvalConfig(width=width, precision=prec, compile=compile_)
-        u = {'class_match': {}, 'peak_mb': {}}
+        u, comp, before = {'class_match': {}, 'peak_mb': {}}, {}, fallbacks()
         for kind in ('pixels', 'hmn'):
             for ipc in ipcs:
-                ms, G, peak = class_match_ms(kind, ipc, data, cfg, dev, repeats)
+                (ms, comp[f'{kind} ipc{ipc}']), G, peak = class_match_ms(kind, ipc, data, cfg, dev, repeats)
                 u['class_match'][f'{kind} ipc{ipc} ({G} images)'] = round(ms, 2); u['peak_mb'][f'{kind} ipc{ipc}'] = peak and round(peak)
                 print(f"  {name}: class-match {kind} IPC {ipc} ({G} images per class): {ms:8.2f} ms" + (f", step peak {peak:,.0f} MB" if peak else ''), flush=True)
-        u['network_step'] = round(network_step_ms(data, cfg, dev, repeats), 2)
-        u['warm_start_step'] = round(warm_step_ms(data, 1 if smoke else 10, dev, repeats, smoke), 2)
-        u['sgd_step'] = round(sgd_step_ms(data, ev, dev, repeats), 2)
+        (u['network_step'], comp['network_step']), (u['warm_start_step'], comp['warm_start_step']), (u['sgd_step'], comp['sgd_step']) = (
+            network_step_ms(data, cfg, dev, repeats), warm_step_ms(data, 1 if smoke else 10, dev, repeats, smoke), sgd_step_ms(data, ev, dev, repeats))
+        u.update({k: round(u[k], 2) for k in ('network_step', 'warm_start_step', 'sgd_step')}, eager_fallbacks=fallbacks() - before,
+                 compile_s={k: round(v, 1) for k, v in comp.items()})
         print(f"  {name}: network step {u['network_step']:.2f} ms, warm-start step {u['warm_start_step']:.2f} ms, "
-              f"evaluation SGD step {u['sgd_step']:.2f} ms", flush=True)
+              f"evaluation SGD step {u['sgd_step']:.2f} ms; first calls (compiling) {sum(comp.values()):.0f} s in all, "
+              f"{u['eager_fallbacks']} case(s) past the recompile limit", flush=True)
         out[name] = u
     if dev.type == 'cuda': set_tf32(False)
     return out
@@ -192,20 +205,26 @@ def main(argv=None):
     repeats = a.repeats or (1 if a.smoke else 3)
     print(f"== {describe_device(dev)}, torch {torch.__version__}, hmn_nb {hmn_nb.__version__}{' (smoke)' if a.smoke else ''}", flush=True)
     print("== unit costs at CIFAR-10's size", flush=True)
-    units = unit_costs(dev, a.smoke, repeats, not (a.no_compile or a.smoke), tuple(int(i) for i in a.ipc.split(',')),
+    compile_ = not (a.no_compile or a.smoke)
+    units = unit_costs(dev, a.smoke, repeats, compile_, tuple(int(i) for i in a.ipc.split(',')),
                        a.precisions and a.precisions.split(','))
     print("== repeatability and resume", flush=True)
     rep = checks(dev)
     best = min(units.values(), key=lambda u: u['sgd_step'])
     print(f"== recipe minutes by the cost model with these unit costs ({'smoke: meaningless sizes' if a.smoke else 'fastest precision'})")
     est = recipe_estimates(dict(class_match=_fit(best['class_match']), network_step=best['network_step'],
-                                warm_start_step=best['warm_start_step'], sgd_step=best['sgd_step']))
+                                warm_start_step=best['warm_start_step'], sgd_step=best['sgd_step'], compile_s=_compile_s(best['compile_s']) if compile_ else {}))
     res = dict(device=describe_device(dev), torch=torch.__version__, smoke=a.smoke, units=units, checks=rep, recipe_minutes=est,
                seconds=round(time.time() - t0, 1))
     Path(a.json).write_text(json.dumps(res, indent=1))
     ok = rep['deterministic_same'] and rep['resumed_losses_equal'] and (dev.type == 'cuda' or rep['same_seed_tensors'])   # CUDA without the mode: reported
+    ok = ok and all(u['eager_fallbacks'] == 0 for u in units.values())          # "compiled" means compiled
     print(f"== {'passed' if ok else 'FAILED'} in {time.time() - t0:.0f} s; JSON in {a.json}")
     return 0 if ok else 1
+
+def _compile_s(comp:dict) -> dict:
+    "Seconds a run spends compiling: matching (its slowest class-match shape and the network's step), evaluation (the SGD step)."
+    return dict(match=max(v for k, v in comp.items() if k.startswith('hmn')) + comp['network_step'], eval=comp['sgd_step'])
 
 def _fit(cm:dict) -> tuple:
     "(ms per class-match with no synthetic image, ms per synthetic image) fitted to the HMN rows, by least squares."

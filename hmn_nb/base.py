@@ -13,7 +13,7 @@ import hmn_nb
 # %% auto #0
 __all__ = ['get_device', 'cpu_flags', 'code_version', 'describe_device', 'tf32_in_use', 'tune_allocator', 'allocator_retention',
            'Diverged', 'check_finite', 'atomic_write', 'atomic_save', 'unreadable', 'write_json', 'device_memory',
-           'set_deterministic', 'HostReads']
+           'compiled', 'set_deterministic', 'HostReads']
 
 # %% ../nbs/00_base.ipynb #27227dc2
 def _device_problem(dev:torch.device, spec:str) -> str|None:
@@ -192,6 +192,14 @@ def device_memory(device:torch.device, # where a run will compute
     "GB of memory `device` has in all: the GPU's, or the machine's physical memory for a CPU."
     if device.type == 'cuda': return torch.cuda.get_device_properties(device).total_memory / 1e9
     return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1e9
+
+# %% ../nbs/00_base.ipynb #49de0114
+def compiled(f, # a function or module to compile
+             variants:int=64, # graphs Dynamo may keep for one piece of code (torch's default: 8)
+            ):
+    "`torch.compile(f, dynamic=False)`: a graph per shape, with room for `variants` of them before Dynamo would fall back to eager."
+    torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, variants)
+    return torch.compile(f, dynamic=False)
 
 # %% ../nbs/00_base.ipynb #7ca3faa9
 def set_deterministic(on:bool, # deterministic algorithms for the whole process, or back to torch's defaults

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, field, replace
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
-from .base import check_finite
+from .base import check_finite, compiled
 from .distributed import spread, gather
 from .data import ImageData, sample_per_class
 from .nets import ARCHS, make_arch, autocast, check_precision, resolve_precision
@@ -162,7 +162,7 @@ def train_net(net:torch.nn.Module, # the network to train, on `x`'s device
     total = cfg.steps or cfg.epochs * per_epoch
     decay = max(1, int(total * cfg.decay_at))          # lr x 0.1 from this step
     aug = DSA(cfg.augment) if cfg.augment and cfg.augment != 'none' else None
-    fwd = torch.compile(net, dynamic=False) if cfg.compile else net   # one graph per batch shape, reused by later networks
+    fwd = compiled(net) if cfg.compile else net          # one graph per batch shape, reused by later networks
     for step in _step_range(total, pbar, label):
         if step % per_epoch == 0: perm = torch.randperm(len(x), generator=g, device=device); net.train()
         if step == decay:

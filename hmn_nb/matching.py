@@ -8,6 +8,7 @@ import copy, math
 from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
+from .base import compiled
 from .data import ImageData, ClassSampler
 from .nets import ConvNet, autocast, check_precision, resolve_precision
 from .augment import DSA, MATCH_STRATEGY
@@ -195,7 +196,7 @@ def _compiled(net:ConvNet, cfg:MatchConfig) -> tuple:
     key = (repr(net), str(dev), metric, cfg.fc, bf16)
     if key not in _COMPILED:                                    # the architecture: weights come as arguments
         real, syn, full = _grad_fns(copy.deepcopy(net).requires_grad_(False), dev, metric, bf16)
-        _COMPILED[key] = tuple(torch.compile(f, dynamic=False) for f in (real, torch.func.grad_and_value(syn), full))
+        _COMPILED[key] = tuple(compiled(f) for f in (real, torch.func.grad_and_value(syn), full))
     return _COMPILED[key]
 
 # %% ../nbs/08_matching.ipynb #298172cd

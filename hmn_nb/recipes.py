@@ -70,12 +70,14 @@ UNIT_COSTS = {'cpu': dict(_CPU_UNITS['bf16'], basis='measured: bench/gpu_check.p
 def run_minutes(cfg:RunConfig, # a run of one of the `SETS`
                 units:dict, # ms per unit at CIFAR-10's size: one of `UNIT_COSTS`, or measured by `bench/gpu_check.py`
                ) -> float:
-    "t = (HW/32²)[(n_cm(a + b s) + n_net c_net)(w_m/128)² + n_warm c_warm + (n_eval + n_aum + n_β) c_sgd (w_e/128)²], in minutes."
+    "t = (HW/32²)[(n_cm(a + b s) + n_net c_net)(w_m/128)² + n_warm c_warm + (n_eval + n_aum + n_β) c_sgd (w_e/128)²] + compiling, in minutes."
     w, (K, shape, *_) = run_work(cfg), SETS[cfg.dataset]
     (a, b), s = units['class_match'], min(images_per_class(cfg, K, shape)[0], cfg.match.batch_syn)
     match = (w['class_matches'] * (a + b * s) + w['network_steps'] * units['network_step']) * (cfg.match.width / 128) ** 2
     train = (w['evaluation_steps'] + w['aum_steps'] + w['beta_steps']) * units['sgd_step'] * (cfg.eval.width / 128) ** 2
-    return (match + w['warm_start_steps'] * units['warm_start_step'] + train) * shape[1] * shape[2] / 1024 / 60000
+    c = units.get('compile_s', {})                        # seconds of compiling, where measured (`bench/gpu_check.py`)
+    once = c.get('match', 0) * cfg.match.compile + c.get('eval', 0) * cfg.eval.compile
+    return (match + w['warm_start_steps'] * units['warm_start_step'] + train) * shape[1] * shape[2] / 1024 / 60000 + once / 60
 
 # %% ../nbs/12_recipes.ipynb #311b13d1
 def run_memory(cfg:RunConfig, # a run of one of the `SETS`

@@ -75,8 +75,7 @@ def run_minutes(cfg:RunConfig, # a run of one of the `SETS`
     (a, b), s = units['class_match'], min(images_per_class(cfg, K, shape)[0], cfg.match.batch_syn)
     match = (w['class_matches'] * (a + b * s) + w['network_steps'] * units['network_step']) * (cfg.match.width / 128) ** 2
     train = (w['evaluation_steps'] + w['aum_steps'] + w['beta_steps']) * units['sgd_step'] * (cfg.eval.width / 128) ** 2
-    c = units.get('compile_s', {})                        # seconds of compiling, where measured (`bench/gpu_check.py`)
-    once = c.get('match', 0) * cfg.match.compile + c.get('eval', 0) * cfg.eval.compile
+    once = sum(units.get('compile_s', {}).get(k, 0) * getattr(cfg, k).compile for k in ('match', 'eval'))   # seconds, where measured
     return (match + w['warm_start_steps'] * units['warm_start_step'] + train) * shape[1] * shape[2] / 1024 / 60000 + once / 60
 
 # %% ../nbs/12_recipes.ipynb #311b13d1

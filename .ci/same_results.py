@@ -1,7 +1,7 @@
 "usage: python .ci/same_results.py A B -- compare two folders of runs: result.json numbers and every .pt file, bit for bit"
 import json, sys, torch
 from pathlib import Path
-SKIP = {'seconds', 'condense_seconds', 'eval_seconds', 'at', 'argv', 'stages', 'aum_seconds', 'version', 'times'}   # clocks and the command line
+SKIP = {'seconds', 'condense_seconds', 'eval_seconds', 'at', 'argv', 'stages', 'aum_seconds', 'version', 'times', 'code'}   # clocks, the command line, the commit
 
 ADDED = {'own_subsets', 'tf32', 'deterministic', 'processes'}   # settings and records added later: at their defaults (False, None) they change nothing
 
@@ -22,9 +22,18 @@ def tensors(o, pre=''):
     elif isinstance(o, (list, tuple)):
         for i, v in enumerate(o): yield from tensors(v, f'{pre}[{i}]')
 
+def diff(a, b, pre='') -> list:
+    "The paths at which two cleaned JSON values differ."
+    if isinstance(a, dict) and isinstance(b, dict): return [p for k in sorted(set(a) | set(b)) for p in diff(a.get(k), b.get(k), f'{pre}.{k}')]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b): return [p for i, (x, y) in enumerate(zip(a, b)) for p in diff(x, y, f'{pre}[{i}]')]
+    return [] if a == b else [pre or '.']
+
 def same(fa:Path, fb:Path) -> bool:
     "Whether two result files agree: JSON up to the clocks; .pt in every tensor (dtype, shape, bits) and all plain data."
-    if fa.suffix == '.json': return clean(json.loads(fa.read_text())) == clean(json.loads(fb.read_text()))
+    if fa.suffix == '.json':
+        d = diff(clean(json.loads(fa.read_text())), clean(json.loads(fb.read_text())))
+        if d: print(f'  {fa.name}: differs at', ', '.join(d[:8]))
+        return not d
     a, b = torch.load(fa, weights_only=True), torch.load(fb, weights_only=True)
     ta, tb = dict(tensors(a)), dict(tensors(b))
     return (ta.keys() == tb.keys() and all(ta[k].dtype == tb[k].dtype and torch.equal(ta[k], tb[k]) for k in ta)

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 from PIL import Image
+from fastcore.basics import patch
 import hmn_nb
 from .base import atomic_save, check_finite, unreadable
 from .data import ImageData, denormalize
@@ -131,13 +132,12 @@ def load_condensed(path, # a file written by `save_condensed`
     return Condensed(_model_of(obj, path).to(device), {k: v for k, v in obj.items() if k != 'state'})
 
 # %% ../nbs/07a_condensed.ipynb #31b9aec1
-def _condensed_dataset(self:Condensed, pixels:bool=False, # [0, 1] pixels instead of normalised images
-                      ) -> TensorDataset:
+@patch
+def dataset(self:Condensed, pixels:bool=False, # [0, 1] pixels instead of normalised images
+           ) -> TensorDataset:
     "The images as a `torch.utils.data.Dataset` of (image, label) pairs, on the CPU."
     x, y = self.pixels() if pixels else self.images()
     return TensorDataset(x.cpu(), y.cpu())
-
-Condensed.dataset = _condensed_dataset
 
 # %% ../nbs/07a_condensed.ipynb #f76329f7
 def _folder_name(label:int, name, width:int) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['VAL_SEED', 'normalize', 'denormalize', 'ImageData', 'from_pixels', 'load_digits_data', 'ClassSampler',
@@ -45,28 +46,26 @@ ImageData.num_classes = property(lambda self: len(self.classes), doc="K, the num
 ImageData.shape = property(lambda self: tuple(self.x_train.shape[1:]), doc="(C, H, W) of an image")
 ImageData.device = property(lambda self: self.x_train.device, doc="where the tensors are")
 
-def _denorm(self:ImageData, x:torch.Tensor) -> torch.Tensor:
+@patch
+def denorm(self:ImageData, x:torch.Tensor) -> torch.Tensor:
     "x·σ + μ, clamped to [0, 1]: normalised images back to displayable pixels."
     return denormalize(x, self.mean, self.std).clamp(0, 1)
-ImageData.denorm = _denorm
 
 # %% ../nbs/01_data.ipynb #fc2f0ac0
-def _data_to(self:ImageData, device) -> ImageData:
+@patch
+def to(self:ImageData, device) -> ImageData:
     "A copy with all tensors on `device` (the same object when already there)."
     device = torch.device(device)
     if self.x_train.device == device: return self
     t = {k: getattr(self, k).to(device) for k in ('x_train', 'y_train', 'x_test', 'y_test')}
     return ImageData(self.name, classes=self.classes, mean=self.mean, std=self.std, **t)
 
-ImageData.to = _data_to
-
 # %% ../nbs/01_data.ipynb #ed8ca2f3
-def _data_repr(self:ImageData) -> str:
+@patch
+def __repr__(self:ImageData) -> str:
     "What the set holds, in one line."
     return (f"ImageData({self.name!r}: {len(self.x_train)} train / {len(self.x_test)} test images of shape "
             f"{self.shape}, {self.num_classes} classes, on {self.device})")
-
-ImageData.__repr__ = _data_repr
 
 # %% ../nbs/01_data.ipynb #f534f591
 def _resize(x:torch.Tensor, size:int|None) -> torch.Tensor:

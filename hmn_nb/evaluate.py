@@ -9,15 +9,16 @@ from dataclasses import dataclass, asdict, field, replace
 import torch
 import torch.nn.functional as F
 from fastprogress.fastprogress import master_bar, progress_bar
+from fastcore.basics import patch
 from .base import check_finite, compiled
 from .distributed import spread, gather
 from .data import ImageData, sample_per_class
 from .nets import ARCHS, make_arch, autocast, check_precision, resolve_precision
-from .augment import DSA, eval_strategy, parse_strategy
+from .augment import DSA, eval_strategy, parse_strategy, cutmix
 
 # %% auto #0
-__all__ = ['EvalConfig', 'run_seeds', 'make_net', 'cutmix', 'train_net', 'test_accuracy', 'EvalResult', 'test_split',
-           'run_protocol', 'at_resolution', 'evaluate', 'evaluate_random', 'evaluate_full']
+__all__ = ['EvalConfig', 'run_seeds', 'make_net', 'train_net', 'test_accuracy', 'EvalResult', 'test_split', 'run_protocol',
+           'at_resolution', 'evaluate', 'evaluate_random', 'evaluate_full']
 
 # %% ../nbs/05_evaluate.ipynb #94e9cc3e
 @dataclass
@@ -45,20 +46,18 @@ class EvalConfig:
     compile:bool = False        # train through `torch.compile` (not bit-identical to eager; compiling costs ~20 s a process)
 
 # %% ../nbs/05_evaluate.ipynb #cfa4dad9
-def _eval_resolve(self:EvalConfig, dataset:str) -> EvalConfig:
+@patch
+def resolve(self:EvalConfig, dataset:str) -> EvalConfig:
     "A copy with `augment` filled in for `dataset` (no flips for digit sets, no cutout alongside CutMix)."
     if self.augment is not None: return self
     ops = [o for o in parse_strategy(eval_strategy(dataset)) if not (o == 'cutout' and self.cutmix > 0)]
     return replace(self, augment='_'.join(ops))
 
-EvalConfig.resolve = _eval_resolve
-
 # %% ../nbs/05_evaluate.ipynb #5326129b
-def _eval_half(self:EvalConfig) -> EvalConfig:
+@patch
+def half(self:EvalConfig) -> EvalConfig:
     "The same schedule at half its length (steps or epochs; the decay at the same fraction): the convergence reference."
     return replace(self, steps=max(1, self.steps // 2) if self.steps else None, epochs=max(1, self.epochs // 2))
-
-EvalConfig.half = _eval_half
 
 # %% ../nbs/05_evaluate.ipynb #eb573f32
 def _eval_check_numbers(cfg:EvalConfig):
@@ -72,15 +71,14 @@ def _eval_check_numbers(cfg:EvalConfig):
     if cfg.converge_tol <= 0: raise ValueError(f"converge_tol is a number of points above 0, not {cfg.converge_tol}")
 
 # %% ../nbs/05_evaluate.ipynb #c05914c2
-def _eval_check(self:EvalConfig) -> EvalConfig:
+@patch
+def check(self:EvalConfig) -> EvalConfig:
     "Raise a clear error for settings that cannot work."
     _eval_check_numbers(self)
     if self.augment is not None: parse_strategy(self.augment)
     check_precision(self.precision)
     if self.arch not in ARCHS: raise ValueError(f"unknown architecture {self.arch!r}; choose one of {', '.join(ARCHS)}")
     return self
-
-EvalConfig.check = _eval_check
 
 # %% ../nbs/05_evaluate.ipynb #d0bc29e8
 def run_seeds(seed:int, # the evaluation's seed
@@ -100,26 +98,6 @@ def make_net(data:ImageData, # the data set (channels, classes, image size)
         torch.manual_seed(seed)
         net = make_arch(cfg.arch, data.shape[0], data.num_classes, data.shape[1], width=cfg.width, depth=cfg.depth, norm=cfg.norm)
     return net.to(device if device is not None else data.device)
-
-# %% ../nbs/05_evaluate.ipynb #089a3d28
-def _cut_box(H:int, W:int, lam:float, g:torch.Generator) -> tuple:
-    "((y0, y1, x0, x1), kept): a box of area about (1 − lam)·H·W at a random centre drawn from `g` (a host generator), clipped to the image, and the area it leaves."
-    ch, cw = int(H * math.sqrt(1 - lam)), int(W * math.sqrt(1 - lam))
-    cy, cx = (int(torch.randint(n, (1,), generator=g, device=g.device)) for n in (H, W))
-    y0, y1, x0, x1 = max(cy - ch // 2, 0), min(cy + ch // 2, H), max(cx - cw // 2, 0), min(cx + cw // 2, W)
-    return (y0, y1, x0, x1), 1 - (y1 - y0) * (x1 - x0) / (H * W)
-
-# %% ../nbs/05_evaluate.ipynb #74a285f5
-def cutmix(x:torch.Tensor, # a batch of images (N, C, H, W)
-           g:torch.Generator, # source of randomness, on the batch's device
-           host:torch.Generator, # a CPU generator for the area and the box, read in Python (on a CPU it may be `g`)
-          ) -> tuple:
-    "CutMix a batch: (mixed x, permutation, kept area fraction). Loss: kept*CE(y) + (1-kept)*CE(y[perm])."
-    lam = torch.rand(1, generator=host, device=host.device).item()                 # Beta(1, 1)
-    perm = torch.randperm(len(x), generator=g, device=g.device).to(x.device)
-    (y0, y1, x0, x1), kept = _cut_box(*x.shape[-2:], lam, host)
-    x = x.clone(); x[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
-    return x, perm, kept
 
 # %% ../nbs/05_evaluate.ipynb #259ca291
 def _loss(fwd, # the network's forward (compiled or not)

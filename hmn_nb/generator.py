@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from fastprogress.fastprogress import progress_bar
+from fastcore.basics import patch
 from .base import check_finite
 from .data import ImageData, sample_per_class
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
@@ -43,7 +44,8 @@ class SyntheticSet:
     def shared_parameters(self) -> list: return list(self.parameters())   # what several classes' images depend on: all, unless said otherwise
 
 # %% ../nbs/07_generator.ipynb #0c428063
-def _generate(self:SyntheticSet, c:int|None=None, batch:int=1024) -> tuple:
+@patch
+def generate(self:SyntheticSet, c:int|None=None, batch:int=1024) -> tuple:
     "All images (and labels) of class `c`, or of every class, decoded `batch` at a time into one tensor."
     cs, idx = self.index(c)
     x = None                                   # filled in place: the images plus one batch at the peak, not twice the images
@@ -53,14 +55,11 @@ def _generate(self:SyntheticSet, c:int|None=None, batch:int=1024) -> tuple:
         x[j:j + len(b)] = b
     return x, cs
 
-SyntheticSet.generate = _generate
-
 # %% ../nbs/07_generator.ipynb #3e782571
-def _storage(self:SyntheticSet) -> int:
+@patch
+def storage_floats(self:SyntheticSet) -> int:
     "Every stored float: the parameters (buffers are derived from the normalisation, not stored)."
     return sum(p.numel() for p in self.parameters())
-
-SyntheticSet.storage_floats = _storage
 
 # %% ../nbs/07_generator.ipynb #03df409c
 def upsample(x:torch.Tensor, # feature maps (N, C, H, W)
@@ -119,13 +118,12 @@ class HMN(SyntheticSet, nn.Module):
     def images_per_class(self) -> int: return self.m_instance.shape[1]
 
 # %% ../nbs/07_generator.ipynb #03de6f74
-def _class_features(self:HMN) -> torch.Tensor:
+@patch
+def class_features(self:HMN) -> torch.Tensor:
     "f_c(m_D) for every class c: (K, feature_channels, s, s), as one convolution."
     K, cF, cD = self.extractor_weight.shape[:3]
     f = F.conv2d(self.m_dataset, self.extractor_weight.reshape(K * cF, cD, 3, 3), self.extractor_bias.reshape(-1), padding=1)
     return f.view(K, cF, *f.shape[-2:])
-
-HMN.class_features = _class_features
 
 # %% ../nbs/07_generator.ipynb #de7eabf7
 def _to_size(h:torch.Tensor, size:tuple) -> torch.Tensor:
@@ -137,9 +135,10 @@ def _to_size(h:torch.Tensor, size:tuple) -> torch.Tensor:
     raise ValueError(f"the deterministic mode upsamples by an even factor, not {tuple(h.shape[-2:])} to {tuple(size)}")
 
 # %% ../nbs/07_generator.ipynb #aa196a36
-def _hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
-                i:torch.Tensor, # index of each image within its class (n,)
-               ) -> torch.Tensor:
+@patch
+def forward(self:HMN, c:torch.Tensor, # class of each image (n,)
+            i:torch.Tensor, # index of each image within its class (n,)
+           ) -> torch.Tensor:
     "Eq. 1, x[c, i] = D(f_c(m_D) ⊕ m_C[c] ⊕ m_I[c, i]): the images (n, C, H, W) with classes `c` and indices `i`, in one pass."
     G = self.images_per_class            # index_select, not [c]: its backward sums a class's images in a fixed order
     z = torch.cat([self.class_features().index_select(0, c), self.m_class.index_select(0, c),
@@ -147,11 +146,10 @@ def _hmn_forward(self:HMN, c:torch.Tensor, # class of each image (n,)
     h = _to_size(self.decoder(z), self.shape[1:])
     return self.out(h)
 
-HMN.forward = _hmn_forward
-
 # %% ../nbs/07_generator.ipynb #7dbc8517
-def _hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each class keeps
-            ) -> HMN:
+@patch
+def keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each class keeps
+        ) -> HMN:
     "A copy holding only the images `idx[c]` of each class c (their instance memories; shared parts unchanged)."
     idx = torch.as_tensor(idx, device=self.m_instance.device)
     if idx.ndim != 2 or idx.shape[0] != self.num_classes: raise ValueError(f"keep needs a (classes, images) index tensor with {self.num_classes} rows, got {tuple(idx.shape)}")
@@ -160,19 +158,17 @@ def _hmn_keep(self:HMN, idx:torch.Tensor, # (K, G') indices of the images each c
         self.m_instance.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.m_instance.shape[2:]))})
     return new
 
-HMN.keep = _hmn_keep
-
 # %% ../nbs/07_generator.ipynb #25ec3cf4
-def _hmn_shared(self:HMN) -> list:
+@patch
+def shared_parameters(self:HMN) -> list:
     "The parameters every class's images depend on: m_D and the decoder (each other one has a row per class, touched by that class alone)."
     return [self.m_dataset, *self.decoder.parameters()]
 
-HMN.shared_parameters = _hmn_shared
-
 # %% ../nbs/07_generator.ipynb #e01391de
-def _hmn_extend(self:HMN, extra:int, # instance memories to add to every class
-                seed:int, # draws the new memories, N(0, 1)
-               ) -> HMN:
+@patch
+def extend(self:HMN, extra:int, # instance memories to add to every class
+           seed:int, # draws the new memories, N(0, 1)
+          ) -> HMN:
     "A copy with `extra` more images per class: every tensor of `self` kept as it is, new instance memories m_I[c, G:G + extra] appended."
     if extra < 0: raise ValueError(f"extra must be 0 or more images per class, not {extra}")
     new_m = torch.randn(self.num_classes, extra, *self.m_instance.shape[2:], generator=torch.Generator().manual_seed(seed)).to(self.m_instance.device)
@@ -180,22 +176,20 @@ def _hmn_extend(self:HMN, extra:int, # instance memories to add to every class
     new.load_state_dict({**self.state_dict(), 'm_instance': torch.cat([self.m_instance.detach(), new_m], 1)})
     return new
 
-HMN.extend = _hmn_extend
-
 # %% ../nbs/07_generator.ipynb #54d84c0d
-def _hmn_for_budget(data:ImageData, # the real data set: classes, image shape, normalisation, device
-                   ipc:float, # the storage budget in images per class
-                   over:float=0.0, # fraction over the budget to fill with extra images (pruned back later)
-                   seed:int=0, # initialisation seed
-                   layout:dict|None=None, # changes to `hmn_layout`'s layout, e.g. {'instance_channels': 1}
-                  ) -> HMN:
+@patch(cls_method=True)
+def for_budget(cls:HMN,
+               data:ImageData, # the real data set: classes, image shape, normalisation, device
+               ipc:float, # the storage budget in images per class
+               over:float=0.0, # fraction over the budget to fill with extra images (pruned back later)
+               seed:int=0, # initialisation seed
+               layout:dict|None=None, # changes to `hmn_layout`'s layout, e.g. {'instance_channels': 1}
+              ) -> HMN:
     "An HMN in `hmn_layout`'s layout (with `layout`'s changes) for `data` at `ipc`, as many images per class as `ipc * (1 + over)` allows."
     cfg = replace(hmn_layout(data.name, data.shape, ipc), **(layout or {})).check()
     budget = budget_floats(ipc * (1 + over), data.num_classes, data.shape)
     gipc = gipc_for_budget(cfg, budget, data.num_classes, data.shape[0])
-    return HMN(cfg, data.num_classes, gipc, data.shape, data.mean, data.std, seed=seed).to(data.device)
-
-HMN.for_budget = staticmethod(_hmn_for_budget)
+    return cls(cfg, data.num_classes, gipc, data.shape, data.mean, data.std, seed=seed).to(data.device)
 
 # %% ../nbs/07_generator.ipynb #bd43f0c3
 class PixelSet(SyntheticSet, nn.Module):
@@ -210,20 +204,18 @@ class PixelSet(SyntheticSet, nn.Module):
     def shared_parameters(self) -> list: return []      # every image is its own class's pixels
 
 # %% ../nbs/07_generator.ipynb #5246545e
-def _pixels_keep(self:PixelSet, idx) -> PixelSet:
+@patch
+def keep(self:PixelSet, idx) -> PixelSet:
     "A copy holding only the images `idx[c]` of each class c."
     idx = torch.as_tensor(idx, device=self.images.device)
     return PixelSet(torch.gather(self.images.detach(), 1, idx[:, :, None, None, None].expand(-1, -1, *self.shape)))
 
-PixelSet.keep = _pixels_keep
-
 # %% ../nbs/07_generator.ipynb #a4261f3f
-def _from_real(data:ImageData, n:int, seed:int=0) -> PixelSet:
+@patch(cls_method=True)
+def from_real(cls:PixelSet, data:ImageData, n:int, seed:int=0) -> PixelSet:
     "`n` random real training images of every class (chosen from `seed`)."
     i = sample_per_class(data.y_train, n, data.num_classes, torch.Generator().manual_seed(seed))
-    return PixelSet(data.x_train[i.to(data.device)].view(data.num_classes, n, *data.shape))
-
-PixelSet.from_real = staticmethod(_from_real)
+    return cls(data.x_train[i.to(data.device)].view(data.num_classes, n, *data.shape))
 
 # %% ../nbs/07_generator.ipynb #be2d0247
 def warm_targets(data:ImageData, # the real data set

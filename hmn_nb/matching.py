@@ -8,11 +8,11 @@ import copy, math
 from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .base import compiled
 from .data import ImageData, ClassSampler
 from .nets import ConvNet, autocast, check_precision, resolve_precision
-from .augment import DSA, MATCH_STRATEGY
-from .evaluate import cutmix
+from .augment import DSA, MATCH_STRATEGY, cutmix
 from .generator import SyntheticSet, HMN
 from .distributed import world, my_classes, all_sum_
 
@@ -86,7 +86,8 @@ def _match_check_numbers(cfg:MatchConfig):
     if not 0 <= cfg.net_cutmix <= 1: raise ValueError(f"net_cutmix is a probability in [0, 1], not {cfg.net_cutmix}")
 
 # %% ../nbs/08_matching.ipynb #289c9c72
-def _match_check(self:MatchConfig) -> MatchConfig:
+@patch
+def check(self:MatchConfig) -> MatchConfig:
     "Raise a clear error for settings that cannot work."
     _match_check_numbers(self)
     if self.metric not in METRICS: raise ValueError(f"unknown metric {self.metric!r}; choose one of {', '.join(METRICS)}")
@@ -94,8 +95,6 @@ def _match_check(self:MatchConfig) -> MatchConfig:
     if self.compile and self.norm == 'batchnorm':
         raise ValueError("compile needs a matching network without running statistics; use norm instancenorm, or leave compile off")
     return self
-
-MatchConfig.check = _match_check
 
 # %% ../nbs/08_matching.ipynb #ae02f813
 def _to_device(ts:dict, # name -> CPU tensor

@@ -5,6 +5,7 @@
 # %% ../nbs/06_memory.ipynb #80b0352e
 from __future__ import annotations
 from dataclasses import dataclass, asdict
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['HMNConfig', 'conv_floats', 'storage_breakdown', 'storage_floats', 'budget_floats', 'gipc_for_budget', 'hmn_layout']
@@ -27,13 +28,12 @@ HMNConfig.decoder_in = property(lambda self: self.feature_channels + self.class_
                                 doc="c_F + c_C + c_I: the channels of f_c(m_D) ⊕ m_C[c] ⊕ m_I[c, i], the decoder's input")
 
 # %% ../nbs/06_memory.ipynb #2a46c32c
-def _layout_check(self:HMNConfig) -> HMNConfig:
+@patch
+def check(self:HMNConfig) -> HMNConfig:
     "Raise a clear error for a layout that cannot work."
     for k, v in asdict(self).items():
         if v < (0 if k == 'up_stages' else 1): raise ValueError(f"HMN {k} must be at least {0 if k == 'up_stages' else 1}, not {v}")
     return self
-
-HMNConfig.check = _layout_check
 
 # %% ../nbs/06_memory.ipynb #bc2ebb11
 def conv_floats(c_in:int, # input channels

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import torch
 import torch.distributed as dist
+from fastcore.basics import patch
 import hmn_nb
 from .base import get_device, describe_device, tf32_in_use, atomic_write, set_deterministic, device_memory, code_version, allocator_retention
 from .data import ImageData, held_out, validation_data
@@ -66,7 +67,8 @@ def _check_data_and_seed(cfg:RunConfig):
         raise ValueError(f"download (--download) applies to svhn, cifar10 and cifar100, not {cfg.dataset}")
 
 # %% ../nbs/11_pipeline.ipynb #ea4ee4a8
-def _check_run(self:RunConfig) -> RunConfig:
+@patch
+def check(self:RunConfig) -> RunConfig:
     "A checked copy: clear errors for settings that cannot work, `eval.seed` set to the run's seed, β chosen on the run's validation split."
     _check_data_and_seed(self)
     p, names = self.prune.check(), [f.name for f in fields(HMNConfig)]
@@ -76,14 +78,11 @@ def _check_run(self:RunConfig) -> RunConfig:
         raise ValueError(f"over-budget condensation and pruning apply to --method hmn (its images can be removed one by one), not {self.method}")
     return replace(self, match=self.match.check(), eval=replace(self.eval, seed=self.seed).check(), prune=replace(p, val_per_class=self.validation or p.val_per_class))
 
-RunConfig.check = _check_run
-
 # %% ../nbs/11_pipeline.ipynb #a68bbf9e
-def _config_dict(self:RunConfig) -> dict:
+@patch
+def to_dict(self:RunConfig) -> dict:
     "The configuration as JSON-ready nested dicts."
     return asdict(self)
-
-RunConfig.to_dict = _config_dict
 
 # %% ../nbs/11_pipeline.ipynb #d10756b5
 def run_config_from(d:dict, # a configuration as `RunConfig.to_dict` wrote it (result.json's `config`)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math, time
 from dataclasses import dataclass, asdict, replace
 import torch
+from fastcore.basics import patch
 from .data import ImageData, validation_data
 from .generator import HMN, SyntheticSet
 from .evaluate import EvalConfig, EvalResult, evaluate
@@ -144,7 +145,8 @@ class PruneConfig:
 PruneConfig.active = property(lambda self: self.over_budget > 0 and self.strategy != "none", doc="Whether the run condenses over the budget and prunes back")
 
 # %% ../nbs/10_prune.ipynb #459761bc
-def _prune_check(self:PruneConfig) -> PruneConfig:
+@patch
+def check(self:PruneConfig) -> PruneConfig:
     "Raise a clear error for settings that cannot work."
     if not 0 <= self.over_budget <= 10: raise ValueError(f"over_budget is a fraction in [0, 10], not {self.over_budget}")
     if self.strategy not in STRATEGIES: raise ValueError(f"unknown pruning {self.strategy!r}; choose one of {', '.join(STRATEGIES)}")
@@ -153,8 +155,6 @@ def _prune_check(self:PruneConfig) -> PruneConfig:
     if low := [k for k in ('aum_epochs', 'beta_runs', 'val_per_class') if getattr(self, k) < 1]: raise ValueError(f"{low[0]} must be at least 1, not {getattr(self, low[0])}")
     if not 0 < self.beta_steps <= 1: raise ValueError(f"beta_steps is a fraction in (0, 1], not {self.beta_steps}")
     return self
-
-PruneConfig.check = _prune_check
 
 # %% ../nbs/10_prune.ipynb #71cacf64
 def aum_training(p:PruneConfig, # the pruning settings (aum_epochs)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, MISSING
 import torch
 import hmn_nb
 from pathlib import Path
+from fastcore.basics import patch
 from .base import describe_device, tf32_in_use, write_json, code_version, atomic_write
 from .data import ImageData, show_grid
 from .evaluate import EvalResult
@@ -61,9 +62,11 @@ def _run_result_str(self:RunResult) -> str:
 RunResult.to_dict, RunResult.__str__ = _run_result_dict, _run_result_str
 
 # %% ../nbs/10a_run_folder.ipynb #6c9deb42
-def _from_dict(cls, d:dict, # a result.json as read
-               path=None, # where it was read (for the message)
-              ) -> RunResult:
+@patch(cls_method=True)
+def from_dict(cls:RunResult,
+              d:dict, # a result.json as read
+              path=None, # where it was read (for the message)
+             ) -> RunResult:
     "`d` as a `RunResult`: missing fields refused, unknown ones kept in `extra` (and written back by `to_dict`)."
     names = {f.name for f in fields(cls)} - {'model', 'extra'}
     need = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
@@ -72,8 +75,6 @@ def _from_dict(cls, d:dict, # a result.json as read
     if missing := [k for k in need if k not in d]:
         raise ValueError(f"{path or 'the result'} is damaged or not an hmn_nb result: it has no {', '.join(missing)}")
     return cls(**{k: v for k, v in d.items() if k in names}, extra={k: v for k, v in d.items() if k not in names})
-
-RunResult.from_dict = classmethod(_from_dict)
 
 # %% ../nbs/10a_run_folder.ipynb #cb289a75
 def evaluation_record(ev:EvalResult, # what an evaluation measured

@@ -18,7 +18,10 @@ divided by the classes; compiled, at the precision `auto` picks), for the HMN an
 (its floor: the same matching on IPC real-sized images instead of decoded ones), and their ratio. Data: random
 CIFAR-shaped tensors (timing needs no real images). Close other torch processes first.
 
-    python bench/class_match_parts.py [--repeats 5] [--ipcs 1 10 50] [--no-compiled]
+With --batch-syn 128 32, the compiled HMN is timed matching each of those counts of generated images a class-match
+(IDC's 128, and fewer: the lever the matching ladder screens on validation), each against the same pixel floor.
+
+    python bench/class_match_parts.py [--repeats 5] [--ipcs 1 10 50] [--no-compiled] [--no-parts] [--batch-syn 128 32]
 """
 import argparse, statistics, time
 import torch
@@ -90,6 +93,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--repeats', type=int, default=5); ap.add_argument('--ipcs', type=int, nargs='+', default=[1, 10, 50])
     ap.add_argument('--no-compiled', action='store_true', help='skip the whole compiled class-matches (their first call compiles for minutes)')
+    ap.add_argument('--no-parts', action='store_true', help='skip the eager parts: only the whole compiled class-matches')
+    ap.add_argument('--batch-syn', type=int, nargs='+', default=[128], help='generated images a class-match sees (HMN)')
     a = ap.parse_args()
     dev, data = torch.device('cpu'), fake_cifar()
     prec = resolve_precision('auto', dev)
@@ -101,11 +106,15 @@ def main():
         G = gipc_for_budget(lay, budget_floats(ipc, 10, (3, 32, 32)), 10, 3)
         hmn = HMN(lay, 10, G, (3, 32, 32), data.mean, data.std)
         cfg = MatchConfig(metric='l1', fc=False, precision=prec)
-        t = parts(hmn, data, cfg, a.repeats); s = sum(t.values())
-        print(f"{ipc:4d} {min(G, cfg.batch_syn):4d}/{G:<4d} " + '  '.join(f'{t[n]:6.1f} {100 * t[n] / s:2.0f}%' for n in names) + f"  {s:7.1f}")
+        if not a.no_parts:
+            t = parts(hmn, data, cfg, a.repeats); s = sum(t.values())
+            print(f"{ipc:4d} {min(G, cfg.batch_syn):4d}/{G:<4d} " + '  '.join(f'{t[n]:6.1f} {100 * t[n] / s:2.0f}%' for n in names) + f"  {s:7.1f}")
         if a.no_compiled: continue
         ccfg = MatchConfig(metric='l1', fc=False, precision=prec, compile=True)
-        h, px = whole_ms(hmn, data, ccfg, a.repeats), whole_ms(PixelSet.from_real(data, ipc), data, ccfg, a.repeats)
-        print(f"     as the recipes run it (compiled): HMN {h:.1f} ms, pixels {px:.1f} ms, HMN / pixels x{h / px:.2f}")
+        px = whole_ms(PixelSet.from_real(data, ipc), data, ccfg, a.repeats)
+        for n in a.batch_syn:
+            h = whole_ms(hmn, data, MatchConfig(metric='l1', fc=False, precision=prec, compile=True, batch_syn=n), a.repeats)
+            print(f"IPC {ipc:2d}, as the recipes run it (compiled): HMN matching {min(n, G)} of {G} images {h:.1f} ms, "
+                  f"pixels ({ipc} images) {px:.1f} ms, HMN / pixels x{h / px:.2f}", flush=True)
 
 if __name__ == '__main__': main()

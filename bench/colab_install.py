@@ -8,8 +8,9 @@ checks:
 1. `pip check`: no broken requirement, and nothing that fastai needs was downgraded (fastcore and fastprogress are
    the versions fastai brought);
 2. fastai still imports, beside hmn_nb, fastcore's test functions and nbdev's `show_doc`;
-3. the notebooks run there top to bottom (every code cell but `slow`, `gpu` and `eval: false` ones, in one IPython
-   shell a notebook, by execnb's `CaptureShell`; execnb is installed into the environment only to run them).
+3. the notebooks run there top to bottom (every code cell but `slow`, `gpu` and `eval: false` ones), as a Colab kernel
+   runs them: each in a fresh IPython shell in the main thread, from a copy of `nbs/` outside the checkout (a notebook
+   opened on Colab has no settings.ini above it, and nbdev 3's `show_doc` refuses one).
 
     python bench/colab_install.py [--venv /tmp/colab] [--fastai 2.8.12] [--notebooks 01_data 05_evaluate ...]
 
@@ -22,22 +23,24 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 RUNNER = r"""
-import json, os, sys
-from execnb.shell import CaptureShell
+import io, json, os, shutil, sys, tempfile, contextlib
+from IPython.core.interactiveshell import InteractiveShell
 def skipped(src:str) -> bool:
     "What the test suite leaves out: slow, gpu and eval: false cells."
     flags = [l.strip() for l in src.splitlines() if l.startswith('#|')]
     return any(l.startswith('#| eval: false') or l in ('#| slow', '#| gpu') for l in flags)
-failed = []
-for path in sys.argv[1:]:
-    os.chdir(os.path.dirname(os.path.abspath(path)))
-    sh, name = CaptureShell(), os.path.basename(path)
-    for c in json.load(open(path))['cells']:
+copy, failed = os.path.join(tempfile.mkdtemp(), 'nbs'), []
+shutil.copytree(sys.argv[1], copy)                           # outside the checkout, as on Colab
+for name in sys.argv[2:]:
+    os.chdir(copy); InteractiveShell.clear_instance(); sh = InteractiveShell.instance()
+    for c in json.load(open(name))['cells']:
         src = ''.join(c['source'])
         if c['cell_type'] != 'code' or skipped(src): continue
-        sh.run(src)
-        if sh.exc: failed.append(f"{name}: {type(sh.exc).__name__}: {str(sh.exc)[:300]}"); break
-    print(f"{name}: {'failed' if failed and failed[-1].startswith(name) else 'ran'}", flush=True)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err: r = sh.run_cell(src)
+        if not r.success:
+            e = r.error_in_exec or r.error_before_exec
+            failed.append(f"{name}: {type(e).__name__}: {str(e)[:300]}"); break
+    print(f"{name}: {'failed' if failed and failed[-1].startswith(name) else 'ran'}", file=sys.stderr, flush=True)
 print(json.dumps(failed))
 """
 
@@ -67,10 +70,10 @@ def main():
     imp = sh([str(py), '-c', 'import fastai.vision.all, hmn_nb.cli; from fastcore.test import test_eq; from nbdev.showdoc import show_doc; print("imports fine")'])
     ok &= imp.returncode == 0
     print(f"== fastai, hmn_nb, fastcore.test and nbdev's show_doc import together: {imp.stdout.strip() or imp.stderr[-500:]}")
-    pip('install', 'execnb')
-    nbs = [REPO/'nbs'/f'{n.removesuffix(".ipynb")}.ipynb' for n in a.notebooks] if a.notebooks else sorted((REPO/'nbs').glob('[0-9]*.ipynb'))
+    pip('install', 'ipython')                                  # a Colab kernel's shell
+    nbs = [f'{n.removesuffix(".ipynb")}.ipynb' for n in a.notebooks] if a.notebooks else sorted(p.name for p in (REPO/'nbs').glob('[0-9]*.ipynb'))
     (venv/'run_nbs.py').write_text(RUNNER)
-    run = sh([str(py), str(venv/'run_nbs.py'), *map(str, nbs)], env={'OMP_NUM_THREADS': '1', 'PATH': f"{venv/'bin'}:/usr/bin:/bin", 'HOME': str(Path.home())})
+    run = sh([str(py), str(venv/'run_nbs.py'), str(REPO/'nbs'), *nbs], env={'OMP_NUM_THREADS': '1', 'PATH': f"{venv/'bin'}:/usr/bin:/bin", 'HOME': str(Path.home())})
     if run.returncode: sys.exit(f"the notebook runner failed: {run.stderr[-800:]}")
     failed = json.loads(run.stdout.strip().splitlines()[-1])
     ok &= not failed

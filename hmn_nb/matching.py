@@ -5,7 +5,7 @@
 # %% ../nbs/08_matching.ipynb #a69112d3
 from __future__ import annotations
 import copy, math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
@@ -18,7 +18,7 @@ from .distributed import world, my_classes, all_sum_
 
 # %% auto #0
 __all__ = ['METRICS', 'layer_distance', 'matched_params', 'MatchConfig', 'match_step', 'compiled_term', 'train_net_real',
-           'make_optimizer']
+           'make_optimizer', 'equal_training']
 
 # %% ../nbs/08_matching.ipynb #f3bd947f
 METRICS = ('l1', 'mse', 'cos', 'dc')
@@ -273,3 +273,13 @@ def make_optimizer(model:SyntheticSet, # the synthetic set to train
         nets = [p for n, p in model.named_parameters() if not n.startswith('m_')]
         return torch.optim.Adam([dict(params=mem, lr=cfg.lr_memory), dict(params=nets, lr=cfg.lr_net)])
     return torch.optim.SGD(model.parameters(), lr=cfg.lr_pixels, momentum=cfg.momentum_pixels)
+
+# %% ../nbs/08_matching.ipynb #65aca2fe
+def equal_training(m:MatchConfig, # the matching settings of a run at the budget
+                   at_budget:int, # images per class of the HMN that fits the budget
+                   images:int, # images per class of the over-budget HMN
+                  ) -> MatchConfig:
+    "`m` for G over-budget images per class against G₀ at the budget: batch_syn ← min(batch_syn, G₀)·G/G₀ and warm_start ← warm_start·G/G₀, so each image gets the at-budget share."
+    if images <= at_budget: return m
+    r = images / at_budget
+    return replace(m, batch_syn=round(min(m.batch_syn, at_budget) * r), warm_start=round(m.warm_start * r))

@@ -19,10 +19,10 @@ from .nets import resolve_precision
 from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget, hmn_layout
 from .generator import HMN, PixelSet, SyntheticSet
 from .condensed import save_condensed
-from .matching import MatchConfig
+from .matching import MatchConfig, equal_training
 from .loop import condense
 from .evaluate import EvalConfig, EvalResult, evaluate
-from .prune import PruneConfig, equal_training, prune_stage
+from .prune import PruneConfig, prune_stage
 from .run_folder import RunResult, evaluation_record, measured, write_result, output_folder, output_lock, claim_output, save_figures
 from .distributed import setup, rank, world, agree, my_classes
 

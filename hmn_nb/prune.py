@@ -11,14 +11,13 @@ from fastcore.basics import patch
 from .data import ImageData, validation_data
 from .generator import HMN, SyntheticSet
 from .evaluate import EvalConfig, EvalResult, evaluate
-from .matching import MatchConfig
 from .aum import aum_scores, aum_config
 from .distributed import from_first
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'BETA_GRID', 'ABLATION', 'removals_needed', 'prune_plan', 'image_aum', 'prune', 'choose_beta',
-           'PruneConfig', 'aum_training', 'beta_training', 'equal_training', 'aum_and_beta', 'prune_stage',
-           'prune_every_way', 'beta_figure', 'aum_figure', 'aum_browser']
+           'PruneConfig', 'aum_training', 'beta_training', 'aum_and_beta', 'prune_stage', 'prune_every_way',
+           'beta_figure', 'aum_figure', 'aum_browser']
 
 # %% ../nbs/10_prune.ipynb #692e0ba6
 def removals_needed(model:HMN, # the over-budget HMN
@@ -171,16 +170,6 @@ def beta_training(p:PruneConfig, # the pruning settings (beta_runs, beta_steps)
                  ) -> EvalConfig:
     "How each β candidate is scored: `ev` with `p.beta_runs` networks, fewer steps, on the validation split, no convergence check."
     return replace(ev, runs=p.beta_runs, test_size=None, steps=ev.steps and max(1, round(ev.steps * p.beta_steps)), converge=False)
-
-# %% ../nbs/10_prune.ipynb #65aca2fe
-def equal_training(m:MatchConfig, # the matching settings of a run at the budget
-                   at_budget:int, # images per class of the HMN that fits the budget
-                   images:int, # images per class of the over-budget HMN
-                  ) -> MatchConfig:
-    "`m` for G over-budget images per class against G₀ at the budget: batch_syn ← min(batch_syn, G₀)·G/G₀ and warm_start ← warm_start·G/G₀, so each image gets the at-budget share."
-    if images <= at_budget: return m
-    r = images / at_budget
-    return replace(m, batch_syn=round(min(m.batch_syn, at_budget) * r), warm_start=round(m.warm_start * r))
 
 # %% ../nbs/10_prune.ipynb #1eca23ca
 def aum_and_beta(model:HMN, # the over-budget HMN

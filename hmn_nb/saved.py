@@ -15,10 +15,11 @@ from .datasets import load_data
 from .memory import budget_floats, gipc_for_budget
 from .generator import HMN
 from .condensed import load_condensed, save_condensed
+from .matching import equal_training
 from .loop import condense
 from .nets import native_bf16
 from .evaluate import EvalConfig, EvalResult, evaluate
-from .prune import BETA_GRID, PruneConfig, aum_and_beta, equal_training, prune_every_way, prune_stage
+from .prune import BETA_GRID, PruneConfig, aum_and_beta, prune_every_way, prune_stage
 from .run_folder import save_figures, RunResult, evaluation_record, measured, output_lock, write_result
 from .pipeline import RunConfig, run_config_from, say
 

@@ -16,7 +16,7 @@ from .data import ImageData, sample_per_class
 from .memory import HMNConfig, hmn_layout, gipc_for_budget, budget_floats
 
 # %% auto #0
-__all__ = ['PixelRange', 'SyntheticSet', 'upsample', 'Up2', 'HMN', 'PixelSet', 'warm_targets', 'warm_start']
+__all__ = ['METHODS', 'PixelRange', 'SyntheticSet', 'upsample', 'Up2', 'HMN', 'PixelSet', 'warm_targets', 'warm_start']
 
 # %% ../nbs/07_generator.ipynb #04176945
 class PixelRange(nn.Module):
@@ -258,3 +258,6 @@ def warm_start(model:SyntheticSet, # the synthetic set to fit (HMN or pixels), o
         losses.append(loss.item())
     check_finite('the set after its warm start', *model.parameters(), hint=f'the warm start learning rate {lr} is too high')
     return losses
+
+# %% ../nbs/07_generator.ipynb #986628bb
+METHODS = ('hmn', 'dc', 'random')

@@ -10,7 +10,7 @@ from .datasets import DATASETS
 from .nets import ARCHS, PRECISIONS
 from .matching import METRICS
 from .prune import STRATEGIES
-from .pipeline import METHODS
+from .generator import METHODS
 
 # %% auto #0
 __all__ = ['FLAGS', 'EVAL_FLAGS', 'settings_given', 'section_of', 'build_parser']

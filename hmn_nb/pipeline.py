@@ -17,7 +17,7 @@ from .data import ImageData, held_out, validation_data
 from .datasets import DATASETS, load_data
 from .nets import resolve_precision
 from .memory import HMNConfig, budget_floats, storage_breakdown, gipc_for_budget, hmn_layout
-from .generator import HMN, PixelSet, SyntheticSet
+from .generator import HMN, PixelSet, SyntheticSet, METHODS
 from .condensed import save_condensed
 from .matching import MatchConfig, equal_training
 from .loop import condense
@@ -27,11 +27,8 @@ from .run_folder import RunResult, evaluation_record, measured, write_result, ou
 from .distributed import setup, rank, world, agree, my_classes
 
 # %% auto #0
-__all__ = ['METHODS', 'RunConfig', 'run_config_from', 'build_container', 'split_run', 'images_per_class', 'memory_estimate',
-           'check_memory', 'say', 'condense_stage', 'run']
-
-# %% ../nbs/11_pipeline.ipynb #7bc88d7d
-METHODS = ('hmn', 'dc', 'random')
+__all__ = ['RunConfig', 'run_config_from', 'build_container', 'split_run', 'images_per_class', 'memory_estimate', 'check_memory',
+           'say', 'condense_stage', 'run']
 
 # %% ../nbs/11_pipeline.ipynb #0351d51f
 @dataclass
